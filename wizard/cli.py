@@ -1,0 +1,359 @@
+"""The `edge-wizard` command line. stdout is data; diagnostics go to stderr.
+
+The TUI is imported only inside the commands that open it, so `validate` in CI
+stays fast and never loads Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from wizard import __version__
+from wizard.catalog import (
+    ENV_TREES,
+    Catalog,
+    MissingPath,
+    configured_dirs,
+    display_path,
+    load_files,
+    tree_files,
+)
+from wizard.sanitize import strip_controls
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1  # validation errors, or an answer that fits nothing
+    USAGE = 2  # bad arguments, missing files, I/O errors
+    PENDING = 3  # walk ran out of answers before an ending
+    INTERNAL = 70
+
+
+class UsageError(Exception):
+    pass
+
+
+def _err(message: str) -> None:
+    print(f"edge-wizard: {strip_controls(message)}", file=sys.stderr)
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    files = tree_files(configured_dirs(args.trees))
+    catalog = load_files(files)
+    for problem in catalog.io_errors:
+        _err(problem)
+    return catalog
+
+
+def _require_clean(catalog: Catalog, tree_ids: Sequence[str]) -> None:
+    """Refuse to walk a tree that has load errors, naming where to look."""
+    bad = [
+        f
+        for f in catalog.findings
+        if f.severity == "error"
+        and any(f.pos.file == catalog.trees[t].path for t in tree_ids if t in catalog.trees)
+    ]
+    if bad:
+        first = bad[0]
+        raise UsageError(
+            f"{first.pos}: {first.code} {first.message}"
+            f" ({len(bad)} error{'s' if len(bad) != 1 else ''};"
+            " run `edge-wizard validate` for all of them)"
+        )
+
+
+def _tree_or_usage(catalog: Catalog, tree_id: str) -> None:
+    if tree_id not in catalog.trees:
+        from wizard.loader import did_you_mean
+
+        known = ", ".join(sorted(catalog.trees)) or "none"
+        raise UsageError(
+            f"no tree '{tree_id}'{did_you_mean(tree_id, catalog.trees)}; trees: {known}"
+        )
+
+
+# -- list ---------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "version": t.version,
+            "nodes": len(t.nodes),
+            "tags": t.tags,
+            "file": t.path,
+        }
+        for t in sorted(catalog.trees.values(), key=lambda t: t.id)
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    if not rows:
+        _err("no trees found; add a folder with --trees or " + ENV_TREES)
+        return ExitCode.OK
+    width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        tags = ", ".join(r["tags"])
+        print(
+            strip_controls(
+                f"{r['id']:<{width}}  v{r['version']:<3} {r['nodes']:>4} nodes  {r['title']}"
+                + (f"  [{tags}]" if tags else "")
+                + f"  {r['file']}"
+            )
+        )
+    return ExitCode.OK
+
+
+# -- validate -----------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from wizard.report import render_findings, summary_line
+    from wizard.validate import validate_catalog
+
+    configured = tree_files(configured_dirs(args.trees))
+    if args.paths:
+        try:
+            checked = tree_files([Path(p) for p in args.paths], strict=True)
+        except MissingPath as exc:
+            raise UsageError(f"no such file or folder: {exc}") from None
+        if not checked:
+            raise UsageError("no *.yaml or *.yml files in " + ", ".join(args.paths))
+    else:
+        checked = configured
+    catalog = load_files(checked)
+    if args.paths:
+        # Context for links: configured trees the checked files do not replace.
+        checked_paths = {p.resolve() for p in checked}
+        context = load_files(p for p in configured if p.resolve() not in checked_paths)
+        for tree_id, tree in context.trees.items():
+            catalog.trees.setdefault(tree_id, tree)
+    if catalog.io_errors:
+        for problem in catalog.io_errors:
+            _err(problem)
+        return ExitCode.USAGE
+    report = validate_catalog(catalog, {display_path(p) for p in checked})
+    sys.stdout.write(render_findings(report.findings, args.format, len(checked)))
+    if args.format == "text":
+        print(summary_line(report.findings, len(checked)), file=sys.stderr)
+    if report.errors or (args.strict and report.warnings):
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+# -- walk ---------------------------------------------------------------------
+
+
+def _parse_assignments(items: Sequence[str], what: str) -> dict[str, str]:
+    values = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"{what} '{item}' must look like name=value")
+        values[key.strip()] = value
+    return values
+
+
+def cmd_walk(args: argparse.Namespace) -> int:
+    from wizard.export import render
+    from wizard.graph import build_graph
+    from wizard.session import AnswerError, Session, SessionEnded
+
+    catalog = _catalog(args)
+    _tree_or_usage(catalog, args.tree)
+    _require_clean(catalog, list(catalog.trees))
+    graph = build_graph(catalog.trees.values())
+    session = Session(graph, catalog.trees, args.tree)
+    if args.ticket:
+        session.set_meta("ticket", args.ticket)
+    if args.operator:
+        session.set_meta("operator", args.operator)
+    for var, value in _parse_assignments(args.fact, "--fact").items():
+        session.set_fact(var, value)
+    known = {var for var, _, _ in session.fact_specs()}
+    answers = list(args.answer)
+    for index, answer in enumerate(answers, 1):
+        if session.finished:
+            _err(
+                f"the session ended ({session.outcome}) before answer {index} '{answer}';"
+                f" {len(answers) - index + 1} answer(s) left over"
+            )
+            sys.stdout.write(render(session, args.format))
+            return ExitCode.FAILED
+        try:
+            session.answer(answer)
+        except AnswerError as exc:
+            view = session.view()
+            _err(f"answer {index} '{answer}' does not fit: {exc}")
+            _err(f"the step was: {view.text}")
+            if view.kind == "input":
+                if view.example:
+                    _err(f"example: {view.example}")
+            else:
+                for number, option in enumerate(exc.options, 1):
+                    print(f"  {number}. {strip_controls(option)}", file=sys.stderr)
+            return ExitCode.FAILED
+        except SessionEnded as exc:  # pragma: no cover - guarded by `finished` above
+            _err(str(exc))
+            return ExitCode.FAILED
+        known |= {var for var, _, _ in session.fact_specs()}
+    unknown = sorted(set(session.facts) - known)
+    if unknown:
+        _err("facts not used by these trees: " + ", ".join(unknown))
+    sys.stdout.write(render(session, args.format))
+    view = session.view()
+    if session.finished or view.kind == "resolution":
+        return ExitCode.OK
+    _err(f"answers ran out at {view.node}: {view.text}")
+    if view.kind == "input":
+        _err("type a value" + (f", for example: {view.example}" if view.example else ""))
+    for number, option in enumerate(view.options, 1):
+        print(f"  {number}. {option}", file=sys.stderr)
+    return ExitCode.PENDING
+
+
+# -- graph --------------------------------------------------------------------
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from wizard.graph import build_graph
+    from wizard.graph_formats import render_graph
+
+    catalog = _catalog(args)
+    if args.tree:
+        _tree_or_usage(catalog, args.tree)
+    graph = build_graph(catalog.trees.values())
+    if args.tree:
+        graph = graph.subgraph(
+            [n for n, tree in graph.nodes(data="tree") if tree == args.tree]
+        ).copy()
+    sys.stdout.write(render_graph(graph, args.format))
+    return ExitCode.OK
+
+
+# -- parser -------------------------------------------------------------------
+
+EPILOG = f"""\
+Tree folders: the built-in trees, then every folder in ${ENV_TREES}
+(separated by '{os.pathsep}'), then each --trees DIR.
+
+Exit codes: 0 ok; 1 validation errors (or warnings with --strict), or an
+answer that fits nothing; 2 usage or I/O error; 3 walk ran out of answers.
+
+Examples:
+  edge-wizard list
+  edge-wizard validate --strict trees/
+  edge-wizard walk calls-blocked --answer 2 --answer 403 --fact site=HQ
+  edge-wizard graph edge-offline --format mermaid
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edge-wizard",
+        description="Troubleshooting wizard for Genesys Cloud telephony. Without a command,"
+        " opens the interactive wizard.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"edge-wizard {__version__}")
+    parser.add_argument(
+        "--trees",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=[],
+        help="also load the trees in DIR (repeatable)",
+    )
+    # Accept --trees after the command too; SUPPRESS keeps the subcommand from
+    # resetting what was given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--trees",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="also load the trees in DIR (repeatable)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", parents=[common], help="list the loaded trees")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check tree files (for CI and authors)",
+        description="Check tree files. With no PATH, checks the configured tree folders;"
+        " with PATHs (files or folders), exactly those files, resolving links against the"
+        " configured trees. Findings are printed as path:line:col: severity CODE message.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="tree files or folders")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "walk",
+        parents=[common],
+        help="walk a tree without the UI and print the ticket note",
+        description="Walk TREE non-interactively. Each step takes the next --answer: for a"
+        " question, a label (any case) or its number; for an input, the value; for a"
+        " resolution's verification, yes or no. Links are followed. Never prompts.",
+    )
+    p.add_argument("tree", metavar="TREE", help="tree id (see `edge-wizard list`)")
+    p.add_argument("-a", "--answer", action="append", default=[], metavar="A")
+    p.add_argument("--fact", action="append", default=[], metavar="VAR=VALUE")
+    p.add_argument("--ticket", default="", help="ticket id for the note")
+    p.add_argument("--operator", default="", help="who ran the walk")
+    p.add_argument("--format", choices=["markdown", "text", "json"], default="markdown")
+    p.set_defaults(func=cmd_walk)
+
+    p = sub.add_parser(
+        "graph", parents=[common], help="print the graph of one tree or of all trees"
+    )
+    p.add_argument("tree", nargs="?", metavar="TREE", help="only this tree")
+    p.add_argument("--format", choices=["mermaid", "dot", "json"], default="mermaid")
+    p.set_defaults(func=cmd_graph)
+    return parser
+
+
+def _open_wizard(args: argparse.Namespace) -> int:
+    print("The interactive wizard is not built yet. Trees available:\n")
+    cmd_list(args)
+    print()
+    build_parser().print_help()
+    return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_wizard(args)
+        return int(args.func(args))
+    except UsageError as exc:
+        _err(str(exc))
+        return ExitCode.USAGE
+    except BrokenPipeError:
+        # `edge-wizard graph | head`: the reader left; nothing is wrong.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        _err(f"internal error: {type(exc).__name__}: {exc}. Please report this with the command.")
+        return ExitCode.INTERNAL

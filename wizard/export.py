@@ -1,0 +1,240 @@
+"""The ticket note: the whole path of a session as Markdown, plain text or JSON.
+
+`note_data` builds one structure; the three formats render it, so they never
+disagree. Every string in it has had control characters removed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from wizard.sanitize import strip_controls
+from wizard.session import Note, Session, Step
+
+Format = Literal["markdown", "text", "json"]
+FORMATS: tuple[Format, ...] = ("markdown", "text", "json")
+NOTE_SCHEMA = 1
+
+OUTCOME_WORDS = {
+    "fixed": "Fixed",
+    "not-fixed": "Not fixed",
+    "escalated": "Escalated",
+    "in-progress": "In progress",
+}
+
+
+def _time(at: datetime | None) -> str | None:
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at else None
+
+
+def _notes(notes: list[Note]) -> list[dict[str, str]]:
+    return [{"at": _time(n.at) or "", "text": strip_controls(n.text)} for n in notes]
+
+
+def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
+    data = session.graph.nodes[step.node]
+    return {
+        "number": number,
+        "tree": data["tree"],
+        "node": data["id"],
+        "kind": step.kind,
+        "prompt": strip_controls(step.prompt),
+        "answer": strip_controls(step.answer),
+        "at": _time(step.at),
+        "backtracked": step.backtracked,
+        "notes": _notes(step.notes),
+    }
+
+
+def _ending(session: Session) -> dict[str, Any] | None:
+    view = session.view()
+    if view.kind == "resolution":
+        verification = {
+            "fixed": "Fixed",
+            "not-fixed": "Not fixed",
+        }.get(session.outcome or "", "Not yet verified")
+        return {
+            "kind": "resolution",
+            "node": session.graph.nodes[session.current]["id"],
+            "tree": view.tree,
+            "title": view.title,
+            "text": view.text if view.text != view.title else "",
+            "steps": view.steps,
+            "verify": view.text,
+            "verification": verification,
+            "sources": view.sources,
+        }
+    if view.kind == "escalation":
+        return {
+            "kind": "escalation",
+            "node": session.graph.nodes[session.current]["id"],
+            "tree": view.tree,
+            "title": view.title,
+            "text": view.text,
+            "collect": view.collect,
+            "sources": view.sources,
+        }
+    return None
+
+
+def note_data(session: Session) -> dict[str, Any]:
+    trees = []
+    for tree_id in session.trees_seen:
+        tree = session.trees[tree_id]
+        trees.append(
+            {
+                "id": tree.id,
+                "title": strip_controls(tree.title),
+                "version": tree.version,
+                "sha256": tree.content_hash,
+            }
+        )
+    steps = []
+    number = 0
+    for step in session.path:
+        if step.automatic:
+            steps.append(_step(session, None, step))
+            continue
+        number += 0 if step.backtracked else 1
+        steps.append(_step(session, None if step.backtracked else number, step))
+    data = session.graph.nodes[session.current]
+    pending = None
+    if not session.finished and data["kind"] in ("question", "input"):
+        view = session.view()
+        pending = {"node": data["id"], "tree": view.tree, "prompt": view.text}
+    facts = {var: strip_controls(session.facts.get(var, "")) for var, _, _ in session.fact_specs()}
+    facts |= {k: strip_controls(v) for k, v in session.facts.items() if k not in facts}
+    return {
+        "schema": NOTE_SCHEMA,
+        "session": session.id,
+        "tree": trees[0],
+        "trees": trees,
+        "ticket": strip_controls(session.meta.get("ticket", "")),
+        "operator": strip_controls(session.meta.get("operator", "")),
+        "started": _time(session.started_at),
+        "ended": _time(session.ended_at),
+        "outcome": session.outcome or "in-progress",
+        "facts": facts,
+        "steps": steps,
+        "pending": pending,
+        "ending": _ending(session),
+        "end_notes": _notes(session.end_notes + session.pending_notes),
+    }
+
+
+def render(session: Session, fmt: Format) -> str:
+    data = note_data(session)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return _markdown(data)
+    return _text(data)
+
+
+def _md(text: str) -> str:
+    """Keep typed text from turning into Markdown structure in a ticket field."""
+    out = text.replace("\\", "\\\\")
+    for char in "`*_[]<>|#":
+        out = out.replace(char, "\\" + char)
+    return out.replace("\n", "  \n")
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    tree = data["tree"]
+    lines = [f"## edge-wizard: {_md(tree['title'])}", ""]
+    lines.append(f"- **Outcome:** {OUTCOME_WORDS.get(data['outcome'], data['outcome'])}")
+    if data["ticket"]:
+        lines.append(f"- **Ticket:** {_md(data['ticket'])}")
+    if data["operator"]:
+        lines.append(f"- **Operator:** {_md(data['operator'])}")
+    lines.append(f"- **Session:** {data['session']}")
+    lines.append(f"- **Started:** {data['started']}")
+    lines.append(f"- **Ended:** {data['ended'] or 'not ended'}")
+    for t in data["trees"]:
+        lines.append(
+            f"- **Tree:** {_md(t['title'])} (`{t['id']}` v{t['version']},"
+            f" sha256 `{t['sha256'][:12]}`)"
+        )
+    if data["facts"]:
+        lines += ["", "### Facts", ""]
+        for var, value in data["facts"].items():
+            lines.append(f"- {_md(var)}: {_md(value) if value else '_(not given)_'}")
+    lines += ["", "### Path", ""]
+    if not data["steps"]:
+        lines.append("_(no steps yet)_")
+    for step in data["steps"]:
+        if step["kind"] == "link":
+            lines.append(f"- → {_md(step['prompt'])}")
+            continue
+        if step["backtracked"]:
+            lines.append(f"- ~~{_md(step['prompt'])} → {_md(step['answer'])}~~ _(backtracked)_")
+        else:
+            lines.append(f"{step['number']}. {_md(step['prompt'])} → **{_md(step['answer'])}**")
+        for note in step["notes"]:
+            lines.append(f"    - _Note ({note['at']}):_ {_md(note['text'])}")
+    if data["pending"]:
+        lines.append(f"- _Waiting for an answer:_ {_md(data['pending']['prompt'])}")
+    ending = data["ending"]
+    if ending and ending["kind"] == "resolution":
+        lines += ["", f"### Resolution: {_md(ending['title'])}", ""]
+        if ending["text"]:
+            lines += [_md(ending["text"]), ""]
+        lines += [f"{i}. {_md(s)}" for i, s in enumerate(ending["steps"], 1)]
+        lines += ["", f"**Verification:** {_md(ending['verify'])} → {ending['verification']}"]
+    elif ending:
+        lines += ["", f"### Escalation: {_md(ending['title'])}", "", _md(ending["text"]), ""]
+        lines.append("Collect for support:")
+        lines += [f"- [ ] {_md(c)}" for c in ending["collect"]]
+    if data["end_notes"]:
+        lines += ["", "### Notes", ""]
+        lines += [f"- _({n['at']})_ {_md(n['text'])}" for n in data["end_notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _text(data: dict[str, Any]) -> str:
+    tree = data["tree"]
+    lines = [f"edge-wizard: {tree['title']}"]
+    lines.append(f"Outcome: {OUTCOME_WORDS.get(data['outcome'], data['outcome'])}")
+    if data["ticket"]:
+        lines.append(f"Ticket: {data['ticket']}")
+    if data["operator"]:
+        lines.append(f"Operator: {data['operator']}")
+    lines.append(f"Session: {data['session']}")
+    lines.append(f"Started: {data['started']}")
+    lines.append(f"Ended: {data['ended'] or 'not ended'}")
+    for t in data["trees"]:
+        lines.append(f"Tree: {t['title']} ({t['id']} v{t['version']}, sha256 {t['sha256'][:12]})")
+    if data["facts"]:
+        lines += ["", "FACTS"]
+        for var, value in data["facts"].items():
+            lines.append(f"  {var}: {value or '(not given)'}")
+    lines += ["", "PATH"]
+    if not data["steps"]:
+        lines.append("  (no steps yet)")
+    for step in data["steps"]:
+        if step["kind"] == "link":
+            lines.append(f"  -> {step['prompt']}")
+            continue
+        marker = "  x " if step["backtracked"] else f"  {step['number']}. "
+        suffix = " (backtracked)" if step["backtracked"] else ""
+        lines.append(f"{marker}{step['prompt']} -> {step['answer']}{suffix}")
+        for note in step["notes"]:
+            lines.append(f"       Note ({note['at']}): {note['text']}")
+    if data["pending"]:
+        lines.append(f"  Waiting for an answer: {data['pending']['prompt']}")
+    ending = data["ending"]
+    if ending and ending["kind"] == "resolution":
+        lines += ["", f"RESOLUTION: {ending['title']}"]
+        if ending["text"]:
+            lines.append(ending["text"])
+        lines += [f"  {i}. {s}" for i, s in enumerate(ending["steps"], 1)]
+        lines.append(f"Verification: {ending['verify']} -> {ending['verification']}")
+    elif ending:
+        lines += ["", f"ESCALATION: {ending['title']}", ending["text"], "Collect for support:"]
+        lines += [f"  - {c}" for c in ending["collect"]]
+    if data["end_notes"]:
+        lines += ["", "NOTES"]
+        lines += [f"  ({n['at']}) {n['text']}" for n in data["end_notes"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,224 @@
+"""The tree model: plain dataclasses, no I/O, no YAML, no UI.
+
+Every element keeps the position it was read from so that any finding about
+it can name the file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A 1-based position in a source file."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One validation result. `code` is stable per rule; see docs/validation.md."""
+
+    pos: Pos
+    severity: Severity
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a claim comes from: a seed FAQ question, a URL, or `inferred`."""
+
+    kind: Literal["faq", "url", "inferred"]
+    value: str
+    pos: Pos
+
+    def __str__(self) -> str:
+        if self.kind == "faq":
+            return f"faq: {self.value}"
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A way forward from a node. `label` is what an admin or a check chose."""
+
+    kind: Literal["answer", "route", "default", "unresolved", "link"]
+    label: str
+    target: str
+    pos: Pos
+
+
+@dataclass(slots=True)
+class FactSpec:
+    var: str
+    prompt: str
+    required: bool
+    pos: Pos
+
+
+@dataclass(slots=True)
+class Node:
+    """Fields shared by every node kind."""
+
+    id: str
+    pos: Pos
+    help: str = ""
+    sources: list[Source] = field(default_factory=list)
+    # Set by the loader when the node had schema errors, so graph rules do not
+    # pile consequential findings on top of the real one.
+    broken: bool = False
+    # Where each key's value starts, for findings about one field.
+    field_pos: dict[str, Pos] = field(default_factory=dict)
+
+    kind = "node"
+
+    def edges(self) -> list[Edge]:
+        return []
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(field name, text) pairs that may hold `{var}` templates."""
+        return [("help", self.help)] if self.help else []
+
+
+@dataclass(slots=True)
+class Answer:
+    label: str
+    next: str
+    pos: Pos
+    next_pos: Pos
+
+
+@dataclass(slots=True)
+class Question(Node):
+    text: str = ""
+    answers: list[Answer] = field(default_factory=list)
+
+    kind = "question"
+
+    def edges(self) -> list[Edge]:
+        return [Edge("answer", a.label, a.next, a.next_pos) for a in self.answers]
+
+    def texts(self) -> list[tuple[str, str]]:
+        return [("text", self.text), *Node.texts(self)]
+
+
+@dataclass(slots=True)
+class Route:
+    match: str
+    next: str
+    pos: Pos
+    next_pos: Pos
+
+
+@dataclass(slots=True)
+class Input(Node):
+    text: str = ""
+    var: str = ""
+    pattern: str | None = None
+    pattern_pos: Pos | None = None
+    example: str = ""
+    routes: list[Route] = field(default_factory=list)
+    next: str | None = None
+    next_pos: Pos | None = None
+
+    kind = "input"
+
+    def edges(self) -> list[Edge]:
+        edges = [Edge("route", r.match, r.next, r.next_pos) for r in self.routes]
+        if self.next is not None and self.next_pos is not None:
+            edges.append(Edge("default", "default", self.next, self.next_pos))
+        return edges
+
+    def texts(self) -> list[tuple[str, str]]:
+        return [("text", self.text), *Node.texts(self)]
+
+
+DEFAULT_VERIFY = "Did this fix the problem?"
+
+
+@dataclass(slots=True)
+class Resolution(Node):
+    title: str = ""
+    text: str = ""
+    steps: list[str] = field(default_factory=list)
+    verify: str = ""
+    unresolved: str | None = None
+    unresolved_pos: Pos | None = None
+
+    kind = "resolution"
+
+    @property
+    def verify_question(self) -> str:
+        return self.verify or DEFAULT_VERIFY
+
+    def edges(self) -> list[Edge]:
+        if self.unresolved is None or self.unresolved_pos is None:
+            return []
+        return [Edge("unresolved", "unresolved", self.unresolved, self.unresolved_pos)]
+
+    def texts(self) -> list[tuple[str, str]]:
+        pairs = [("title", self.title), ("text", self.text), ("verify", self.verify)]
+        pairs += [("steps", step) for step in self.steps]
+        return [p for p in pairs if p[1]] + Node.texts(self)
+
+
+@dataclass(slots=True)
+class Escalation(Node):
+    title: str = ""
+    text: str = ""
+    collect: list[str] = field(default_factory=list)
+
+    kind = "escalation"
+
+    def texts(self) -> list[tuple[str, str]]:
+        pairs = [("title", self.title), ("text", self.text)]
+        pairs += [("collect", item) for item in self.collect]
+        return [p for p in pairs if p[1]] + Node.texts(self)
+
+
+@dataclass(slots=True)
+class Link(Node):
+    tree: str = ""
+    node: str | None = None
+    tree_pos: Pos | None = None
+
+    kind = "link"
+
+    def edges(self) -> list[Edge]:
+        # The target is resolved against the other tree by the graph builder,
+        # which knows that tree's `start`.
+        return []
+
+
+NODE_KINDS: dict[str, type[Node]] = {
+    cls.kind: cls for cls in (Question, Input, Resolution, Escalation, Link)
+}
+TERMINAL_KINDS = frozenset({"resolution", "escalation"})
+
+
+@dataclass(slots=True)
+class Tree:
+    id: str
+    title: str
+    summary: str
+    version: int
+    start: str
+    path: str
+    pos: Pos
+    content_hash: str
+    tags: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    facts: list[FactSpec] = field(default_factory=list)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    start_pos: Pos | None = None
+    id_pos: Pos | None = None

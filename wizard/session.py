@@ -1,0 +1,413 @@
+"""The walk engine: where an incident stands, derived from an append-only event log.
+
+A session is its events (facts, answers, backs, notes). Everything else, the
+current node, the path, the values for templates, is computed by applying them
+in order to the graph. That makes persistence a matter of storing events, and
+resume a replay: after a tree changed, events are applied by node id for as
+long as they still fit.
+
+This module is pure: no I/O, no UI. The TUI and `edge-wizard walk` both drive it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from wizard import templates
+from wizard.graph import Graph, node_name
+from wizard.model import DEFAULT_VERIFY, Tree
+from wizard.sanitize import strip_controls
+
+Outcome = Literal["fixed", "not-fixed", "escalated"]
+FIXED_LABEL = "Fixed"
+NOT_FIXED_LABEL = "Not fixed"
+_YES = {"yes", "y", "fixed", "1", "true"}
+_NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_session_id(now: datetime) -> str:
+    """Sortable and short enough to read out on a call: 20261125-031502-7f3a."""
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit the pending step. `options` lists what would."""
+
+    def __init__(self, message: str, options: list[str]) -> None:
+        super().__init__(message)
+        self.options = options
+
+
+class SessionEnded(RuntimeError):
+    """An answer was given after the session reached its end."""
+
+
+@dataclass(slots=True)
+class Event:
+    type: Literal["fact", "answer", "back", "note", "meta"]
+    at: datetime
+    node: str = ""
+    key: str = ""
+    value: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "node": self.node,
+            "key": self.key,
+            "value": self.value,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Event:
+        return cls(
+            type=data["type"],
+            at=datetime.fromisoformat(data["at"]),
+            node=data.get("node", ""),
+            key=data.get("key", ""),
+            value=data.get("value", ""),
+        )
+
+
+@dataclass(slots=True)
+class Note:
+    text: str
+    at: datetime
+
+
+@dataclass(slots=True)
+class Step:
+    """One screen answered, as the admin saw it."""
+
+    node: str
+    kind: str
+    prompt: str
+    answer: str
+    at: datetime
+    target: str | None = None
+    notes: list[Note] = field(default_factory=list)
+    backtracked: bool = False
+    # Link steps are taken by the engine, not the admin; back skips them.
+    automatic: bool = False
+
+
+@dataclass(slots=True)
+class View:
+    """What the pending step shows, with templates filled and text sanitised."""
+
+    node: str
+    tree: str
+    kind: str
+    title: str
+    text: str
+    help: str
+    options: list[str]
+    example: str = ""
+    pattern: str | None = None
+    steps: list[str] = field(default_factory=list)
+    collect: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+class Session:
+    """One incident walk through the graph. Apply events; read the state."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        trees: Mapping[str, Tree],
+        tree_id: str,
+        *,
+        session_id: str | None = None,
+        started_at: datetime | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if tree_id not in trees:
+            raise KeyError(tree_id)
+        self.graph = graph
+        self.trees = trees
+        self.tree_id = tree_id
+        self.clock = clock
+        self.started_at = started_at or clock()
+        self.id = session_id or new_session_id(self.started_at)
+        self.events: list[Event] = []
+        self.facts: dict[str, str] = {}
+        self.meta: dict[str, str] = {}
+        self.path: list[Step] = []
+        self.pending_notes: list[Note] = []
+        self.end_notes: list[Note] = []
+        self.outcome: Outcome | None = None
+        self.ended_at: datetime | None = None
+        tree = trees[tree_id]
+        self.current: str = node_name(tree.id, tree.start)
+        self.trees_seen: list[str] = [tree_id]
+        self._follow_links(self.started_at)
+        self._settle(self.started_at)
+
+    # -- reading -------------------------------------------------------------
+
+    @property
+    def tree(self) -> Tree:
+        return self.trees[self.tree_id]
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def kind(self) -> str:
+        return str(self.graph.nodes[self.current]["kind"])
+
+    def values(self) -> dict[str, str]:
+        """Facts and the inputs on the active path, for templates."""
+        values = {k: v for k, v in self.facts.items() if v}
+        for step in self.path:
+            if not step.backtracked and step.kind == "input":
+                var = self.graph.nodes[step.node].get("var")
+                if var:
+                    values[var] = step.answer
+        return values
+
+    def render(self, text: str) -> str:
+        return strip_controls(templates.fill(text, self.values()))
+
+    def fact_specs(self) -> list[tuple[str, str, bool]]:
+        """(var, prompt, required) of every tree this session has entered."""
+        specs: dict[str, tuple[str, str, bool]] = {}
+        for tree_id in self.trees_seen:
+            for fact in self.trees[tree_id].facts:
+                specs.setdefault(fact.var, (fact.var, fact.prompt, fact.required))
+        return list(specs.values())
+
+    def active_steps(self) -> list[Step]:
+        return [s for s in self.path if not s.backtracked]
+
+    def options(self) -> list[str]:
+        kind = self.kind
+        if kind == "question":
+            return [c["label"] for c in self.graph.nodes[self.current]["choices"]]
+        if kind == "resolution":
+            return [FIXED_LABEL, NOT_FIXED_LABEL]
+        return []
+
+    def view(self) -> View:
+        data = self.graph.nodes[self.current]
+        kind = self.kind
+        text = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
+        return View(
+            node=self.current,
+            tree=data["tree"],
+            kind=kind,
+            title=self.render(data.get("title", "")),
+            text=self.render(text),
+            help=self.render(data.get("help", "")),
+            options=[strip_controls(o) for o in self.options()],
+            example=strip_controls(data.get("example") or ""),
+            pattern=data.get("pattern"),
+            steps=[self.render(s) for s in data.get("steps", [])],
+            collect=[self.render(c) for c in data.get("collect", [])],
+            sources=list(data.get("sources", [])),
+        )
+
+    # -- acting --------------------------------------------------------------
+
+    def set_fact(self, var: str, value: str) -> None:
+        self._record(Event("fact", self.clock(), key=var, value=strip_controls(value)))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Incident header fields that are not tree facts: ticket, operator."""
+        self._record(Event("meta", self.clock(), key=key, value=strip_controls(value)))
+
+    def note(self, text: str) -> None:
+        self._record(Event("note", self.clock(), node=self.current, value=strip_controls(text)))
+
+    def answer(self, text: str) -> None:
+        """Answer the pending step: a label or 1-based number, a value, or yes/no."""
+        self._record(Event("answer", self.clock(), node=self.current, value=text))
+
+    def choose(self, index: int) -> None:
+        """Pick the option at a 0-based index (questions and verification)."""
+        options = self.options()
+        if not 0 <= index < len(options):
+            raise AnswerError(f"there is no option {index + 1}", options)
+        self.answer(options[index])
+
+    def back(self) -> bool:
+        """Step back once. The abandoned step stays in the log, marked backtracked."""
+        if not any(not s.backtracked and not s.automatic for s in self.path):
+            return False
+        self._record(Event("back", self.clock(), node=self.current))
+        return True
+
+    def check(self, text: str) -> None:
+        """Raise AnswerError if `text` would not be accepted now."""
+        self._resolve_answer(text)
+
+    # -- events --------------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        """Apply one event. Raises AnswerError or SessionEnded if it does not fit."""
+        if event.type == "fact":
+            self.facts[event.key] = event.value
+        elif event.type == "meta":
+            self.meta[event.key] = event.value
+        elif event.type == "note":
+            note = Note(event.value, event.at)
+            (self.end_notes if self.finished else self.pending_notes).append(note)
+        elif event.type == "back":
+            self._apply_back()
+        elif event.type == "answer":
+            if event.node and event.node != self.current:
+                raise AnswerError(
+                    f"this answer was for {event.node}, but the session is at {self.current}",
+                    self.options(),
+                )
+            self._apply_answer(event.value, event.at)
+
+    def _resolve_answer(self, text: str) -> tuple[str, str | None, Outcome | None]:
+        """(answer as recorded, next node or None, outcome) for an answer text."""
+        if self.finished:
+            raise SessionEnded("the session has ended")
+        data = self.graph.nodes[self.current]
+        kind = self.kind
+        cleaned = strip_controls(text).strip()
+        if kind == "question":
+            choices = data["choices"]
+            labels = [c["label"] for c in choices]
+            chosen = None
+            if cleaned.isdigit() and 1 <= int(cleaned) <= len(choices):
+                chosen = choices[int(cleaned) - 1]
+            else:
+                for choice in choices:
+                    if choice["label"].casefold() == cleaned.casefold():
+                        chosen = choice
+                        break
+            if chosen is None:
+                raise AnswerError(f"'{cleaned}' is not one of the answers", labels)
+            return chosen["label"], chosen["target"], None
+        if kind == "input":
+            value = strip_controls(text).strip()
+            if not value:
+                raise AnswerError("a value is needed", [data.get("example") or ""])
+            pattern = data.get("pattern")
+            if pattern and not re.search(pattern, value):
+                example = data.get("example") or ""
+                hint = f"; for example: {example}" if example else ""
+                raise AnswerError(f"'{value}' does not have the expected form{hint}", [example])
+            for choice in data["choices"]:
+                if choice["kind"] == "route" and re.search(choice["label"], value):
+                    return value, choice["target"], None
+            default = next((c for c in data["choices"] if c["kind"] == "default"), None)
+            return value, default["target"] if default else None, None
+        if kind == "resolution":
+            word = cleaned.casefold()
+            if word in _YES:
+                return FIXED_LABEL, None, "fixed"
+            if word in _NO:
+                unresolved = next((c for c in data["choices"] if c["kind"] == "unresolved"), None)
+                if unresolved and unresolved["target"]:
+                    return NOT_FIXED_LABEL, unresolved["target"], None
+                return NOT_FIXED_LABEL, None, "not-fixed"
+            raise AnswerError(f"'{cleaned}' is not yes or no", ["yes", "no"])
+        raise SessionEnded(f"a {kind} takes no answer")
+
+    def _apply_answer(self, text: str, at: datetime) -> None:
+        answer, target, outcome = self._resolve_answer(text)
+        view = self.view()
+        prompt = view.text
+        step = Step(self.current, self.kind, prompt, answer, at, target)
+        step.notes, self.pending_notes = self.pending_notes, []
+        if outcome is None and target is None:
+            raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
+        self.path.append(step)
+        if outcome is not None:
+            self.outcome, self.ended_at = outcome, at
+            return
+        assert target is not None
+        self.current = target
+        self._follow_links(at)
+        self._settle(at)
+
+    def _apply_back(self) -> None:
+        self.outcome, self.ended_at = None, None
+        self.pending_notes += self.end_notes
+        self.end_notes = []
+        for step in reversed(self.path):
+            if step.backtracked:
+                continue
+            step.backtracked = True
+            if not step.automatic:
+                self.current = step.node
+                return
+
+    def _follow_links(self, at: datetime) -> None:
+        while self.kind == "link":
+            data = self.graph.nodes[self.current]
+            target = next((c["target"] for c in data["choices"] if c["kind"] == "link"), None)
+            if target is None:
+                raise AnswerError(f"the link at {self.current} leads to a missing tree", [])
+            tree_id = self.graph.nodes[target]["tree"]
+            title = self.trees[tree_id].title if tree_id in self.trees else tree_id
+            self.path.append(
+                Step(
+                    self.current,
+                    "link",
+                    f"Continue in: {title}",
+                    tree_id,
+                    at,
+                    target,
+                    automatic=True,
+                )
+            )
+            if tree_id not in self.trees_seen:
+                self.trees_seen.append(tree_id)
+            self.current = target
+
+    def _settle(self, at: datetime) -> None:
+        if self.kind == "escalation":
+            self.outcome, self.ended_at = "escalated", at
+
+    # -- replay --------------------------------------------------------------
+
+    @classmethod
+    def replay(
+        cls,
+        graph: Graph,
+        trees: Mapping[str, Tree],
+        tree_id: str,
+        events: list[Event],
+        *,
+        session_id: str,
+        started_at: datetime,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> tuple[Session, int]:
+        """Rebuild a session; returns it and how many events did not fit.
+
+        Events are applied in order; the first answer that no longer fits (its
+        node is gone, or the tree now asks something else) stops the replay and
+        it and everything after it are dropped.
+        """
+        session = cls(
+            graph, trees, tree_id, session_id=session_id, started_at=started_at, clock=clock
+        )
+        for index, event in enumerate(events):
+            try:
+                session.apply(event)
+            except (AnswerError, SessionEnded, KeyError):
+                return session, len(events) - index
+            session.events.append(event)
+        return session, 0

@@ -1,0 +1,359 @@
+"""Rules over loaded trees and their graph. Every rule has a stable code.
+
+Codes: E0xx reading YAML, E1xx schema, E2xx structure, W0xx/W3xx warnings.
+docs/validation.md lists them all with examples.
+
+Path facts (variables set on every path, the longest path) are computed by
+dynamic programming over a topological order. Paths are never enumerated:
+their number grows exponentially with the size of a tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from wizard import templates
+from wizard.catalog import Catalog
+from wizard.graph import Graph, build_graph, node_name
+from wizard.loader import did_you_mean
+from wizard.model import (
+    TERMINAL_KINDS,
+    Finding,
+    Input,
+    Link,
+    Node,
+    Pos,
+    Question,
+    Resolution,
+    Tree,
+)
+
+MAX_PATH_STEPS = 25
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def _error(pos: Pos, code: str, message: str) -> Finding:
+    return Finding(pos, "error", code, message)
+
+
+def _warning(pos: Pos, code: str, message: str) -> Finding:
+    return Finding(pos, "warning", code, message)
+
+
+def _targets(tree: Tree, node: Node) -> Iterable[tuple[str, str, Pos]]:
+    """(what, target node id, position) for every in-tree reference of a node."""
+    for edge in node.edges():
+        what = {
+            "answer": f"answer '{edge.label}'",
+            "route": f"route '{edge.label}'",
+            "default": "next",
+            "unresolved": "unresolved",
+        }.get(edge.kind, edge.kind)
+        yield what, edge.target, edge.pos
+
+
+def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
+    found: list[Finding] = []
+    for tree in trees.values():
+        if tree.start and tree.start not in tree.nodes and tree.start_pos is not None:
+            found.append(
+                _error(
+                    tree.start_pos,
+                    "E202",
+                    f"start points at missing node '{tree.start}'"
+                    f"{did_you_mean(tree.start, tree.nodes)}",
+                )
+            )
+        for node in tree.nodes.values():
+            for what, target, pos in _targets(tree, node):
+                if target not in tree.nodes:
+                    found.append(
+                        _error(
+                            pos,
+                            "E202",
+                            f"{what} of node '{node.id}' points at missing node '{target}'"
+                            f"{did_you_mean(target, tree.nodes)}",
+                        )
+                    )
+            if isinstance(node, Link) and node.tree:
+                found += _link_rule(trees, node)
+            if isinstance(node, Question):
+                found += _label_rule(node)
+    return found
+
+
+def _link_rule(trees: dict[str, Tree], link: Link) -> list[Finding]:
+    pos = link.tree_pos or link.pos
+    other = trees.get(link.tree)
+    if other is None:
+        return [
+            _error(
+                pos,
+                "E203",
+                f"link of node '{link.id}' points at missing tree '{link.tree}'"
+                f"{did_you_mean(link.tree, trees)}",
+            )
+        ]
+    if link.node is not None and link.node not in other.nodes:
+        return [
+            _error(
+                link.field_pos.get("node", pos),
+                "E203",
+                f"link of node '{link.id}' points at missing node '{link.node}' of tree"
+                f" '{other.id}'{did_you_mean(link.node, other.nodes)}",
+            )
+        ]
+    return []
+
+
+def _label_rule(question: Question) -> list[Finding]:
+    found = []
+    seen: dict[str, Pos] = {}
+    for answer in question.answers:
+        key = answer.label.casefold()
+        if key in seen:
+            first = seen[key]
+            found.append(
+                _error(
+                    answer.pos,
+                    "E206",
+                    f"answer label '{answer.label}' repeats the label at line {first.line},"
+                    f" column {first.col} (labels are compared ignoring case)",
+                )
+            )
+        else:
+            seen[key] = answer.pos
+    return found
+
+
+def _node_of(trees: dict[str, Tree], name: str) -> Node:
+    tree_id, _, node_id = name.partition("/")
+    return trees[tree_id].nodes[node_id]
+
+
+def _entries(trees: dict[str, Tree]) -> list[str]:
+    return [node_name(t.id, t.start) for t in trees.values() if t.start in t.nodes]
+
+
+def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], set[str]]:
+    found = []
+    in_cycles: set[str] = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
+        in_cycles |= component
+        first = min(
+            component, key=lambda n: (_node_of(trees, n).pos.file, _node_of(trees, n).pos.line)
+        )
+        cycle = nx.find_cycle(graph.subgraph(component), source=first)
+        path = " -> ".join([cycle[0][0], *(edge[1] for edge in cycle)])
+        found.append(_error(_node_of(trees, first).pos, "E208", f"cycle: {path}"))
+    return found, in_cycles
+
+
+def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str]) -> list[Finding]:
+    found = []
+    reachable: set[str] = set()
+    for entry in _entries(trees):
+        if entry not in reachable:
+            reachable.add(entry)
+            reachable |= nx.descendants(graph, entry)
+    for name in graph.nodes:
+        if name not in reachable:
+            node = _node_of(trees, name)
+            found.append(
+                _error(
+                    node.pos, "E207", f"node '{node.id}' cannot be reached from the tree's start"
+                )
+            )
+    # Dead ends explained by a missing target or a broken node are already
+    # reported; what is left is a loop with no exit.
+    ends = {n for n in graph.nodes if graph.nodes[n]["kind"] in TERMINAL_KINDS}
+    can_finish = set(ends)
+    for end in ends:
+        can_finish |= nx.ancestors(graph, end)
+    explained: set[str] = set()
+    for name in graph.nodes:
+        choices = graph.nodes[name]["choices"]
+        if _node_of(trees, name).broken or any(c["target"] is None for c in choices):
+            explained.add(name)
+            explained |= nx.ancestors(graph, name)
+    for name in graph.nodes:
+        if name not in can_finish and name not in explained:
+            node = _node_of(trees, name)
+            found.append(
+                _error(
+                    node.pos,
+                    "E205",
+                    f"node '{node.id}' has no way forward: no resolution or escalation"
+                    " can be reached from it",
+                )
+            )
+    return found
+
+
+def _facts_of(tree: Tree) -> frozenset[str]:
+    return frozenset(f.var for f in tree.facts)
+
+
+def _acyclic_order(graph: Graph, in_cycles: set[str]) -> tuple[Graph, list[str]]:
+    dag = graph
+    if in_cycles:
+        dag = graph.copy()
+        dag.remove_edges_from([(u, v) for u, v in graph.edges if u in in_cycles and v in in_cycles])
+    return dag, list(nx.topological_sort(dag))
+
+
+def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
+    """E209 when no path sets a used variable, W301 when some path leaves it unset."""
+    always: dict[str, frozenset[str]] = {}
+    maybe: dict[str, frozenset[str]] = {}
+    entry_state = {node_name(t.id, t.start): _facts_of(t) for t in trees.values()}
+    for name in order:
+        incoming_always: frozenset[str] | None = None
+        incoming_maybe: frozenset[str] = frozenset()
+        if name in entry_state:
+            incoming_always = entry_state[name]
+            incoming_maybe = entry_state[name]
+        for pred in dag.predecessors(name):
+            if pred not in always:
+                continue  # unreachable predecessor: reported as E207
+            out_always, out_maybe = always[pred], maybe[pred]
+            pred_node = _node_of(trees, pred)
+            if isinstance(pred_node, Input) and pred_node.var:
+                out_always = out_always | {pred_node.var}
+                out_maybe = out_maybe | {pred_node.var}
+            elif isinstance(pred_node, Link) and pred_node.tree in trees:
+                gained = _facts_of(trees[pred_node.tree])
+                out_always, out_maybe = out_always | gained, out_maybe | gained
+            incoming_always = (
+                out_always if incoming_always is None else incoming_always & out_always
+            )
+            incoming_maybe = incoming_maybe | out_maybe
+        if incoming_always is None:
+            continue
+        always[name], maybe[name] = incoming_always, incoming_maybe
+
+    found = []
+    for name in order:
+        if name not in always:
+            continue
+        node = _node_of(trees, name)
+        reported: set[str] = set()
+        for field_name, text in node.texts():
+            for var in templates.variables(text):
+                if var in always[name] or var in reported:
+                    continue
+                reported.add(var)
+                pos = node.field_pos.get(field_name, node.pos)
+                if var in maybe[name]:
+                    found.append(
+                        _warning(
+                            pos,
+                            "W301",
+                            f"'{{{var}}}' in {field_name} of node '{node.id}' is unset on"
+                            " some paths to it",
+                        )
+                    )
+                else:
+                    known = set(maybe[name])
+                    found.append(
+                        _error(
+                            pos,
+                            "E209",
+                            f"'{{{var}}}' in {field_name} of node '{node.id}' is set on no path"
+                            f" to it{did_you_mean(var, known)}",
+                        )
+                    )
+    return found
+
+
+def _longest_path_rule(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
+    """W304 when a path from a tree's start is longer than MAX_PATH_STEPS steps."""
+    steps: dict[str, int] = {}
+    for name in reversed(order):
+        own = 0 if dag.nodes[name]["kind"] == "link" else 1
+        steps[name] = own + max((steps[s] for s in dag.successors(name)), default=0)
+    found = []
+    for tree in trees.values():
+        start = node_name(tree.id, tree.start)
+        if start in steps and steps[start] > MAX_PATH_STEPS:
+            found.append(
+                _warning(
+                    tree.start_pos or tree.pos,
+                    "W304",
+                    f"the longest path from start is {steps[start]} steps; keep paths to"
+                    f" {MAX_PATH_STEPS} or fewer",
+                )
+            )
+    return found
+
+
+def _tree_rules(trees: dict[str, Tree]) -> list[Finding]:
+    found = []
+    for tree in trees.values():
+        stem = Path(tree.path).stem
+        if tree.id != stem:
+            found.append(
+                _warning(
+                    tree.id_pos or tree.pos,
+                    "W302",
+                    f"tree id '{tree.id}' differs from the file name '{stem}'",
+                )
+            )
+        for node in tree.nodes.values():
+            if isinstance(node, Resolution) and not node.sources:
+                found.append(_warning(node.pos, "W303", f"resolution '{node.id}' cites no source"))
+    return found
+
+
+def _duplicate_rules(catalog: Catalog) -> list[Finding]:
+    found = []
+    for dup in catalog.duplicates:
+        first = catalog.trees[dup.id]
+        found.append(
+            _error(
+                dup.id_pos or dup.pos,
+                "E201",
+                f"tree id '{dup.id}' is already used by {first.path}",
+            )
+        )
+    return found
+
+
+def validate_catalog(catalog: Catalog, report_files: set[str] | None = None) -> Report:
+    """Run every rule. Only findings in `report_files` are kept, when given."""
+    trees = catalog.trees
+    graph = build_graph(trees.values())
+    findings = list(catalog.findings)
+    findings += _duplicate_rules(catalog)
+    findings += _reference_rules(trees)
+    cycle_findings, in_cycles = _cycle_rule(trees, graph)
+    findings += cycle_findings
+    findings += _reachability_rules(trees, graph, in_cycles)
+    dag, order = _acyclic_order(graph, in_cycles)
+    findings += _variable_rules(trees, dag, order)
+    findings += _longest_path_rule(trees, dag, order)
+    findings += _tree_rules(trees)
+    if report_files is not None:
+        findings = [f for f in findings if f.pos.file in report_files]
+    findings.sort(key=lambda f: (f.pos.file, f.pos.line, f.pos.col, f.code))
+    return Report(findings)

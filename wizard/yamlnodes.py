@@ -1,0 +1,249 @@
+"""Read YAML into positioned nodes, safely and within limits.
+
+The tree format needs positions for every key and value, and must survive
+hostile files, so this reads PyYAML's *event stream* and builds its own small
+node tree with an explicit stack:
+
+- nesting depth is checked event by event, before anything is composed (the C
+  composer segfaults near depth 50,000; the pure one recurses out near 500);
+- anchors, aliases and tags are refused as they appear, so alias bombs never
+  expand and no object is ever constructed from a tag;
+- duplicate keys are refused with both positions (PyYAML keeps the last one);
+- scalars stay text: the schema decides types, so `No` stays "No".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from wizard.model import Pos
+from wizard.sanitize import has_controls, strip_controls
+
+try:
+    from yaml._yaml import CParser as _Parser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+    HAVE_LIBYAML = False
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+
+class YamlError(Exception):
+    """A file that cannot be read as a tree document. Carries a stable code."""
+
+    def __init__(self, code: str, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.pos = pos
+
+
+@dataclass(slots=True)
+class YScalar:
+    value: str
+    pos: Pos
+    plain: bool  # unquoted: only plain scalars may mean null, a number or a bool
+
+
+@dataclass(slots=True)
+class YSeq:
+    items: list[YNode]
+    pos: Pos
+
+
+@dataclass(slots=True)
+class YMap:
+    items: dict[str, tuple[Pos, YNode]]
+    pos: Pos
+
+
+YNode = YScalar | YSeq | YMap
+
+
+@dataclass(slots=True)
+class Document:
+    root: YNode
+    # Positions where control characters were removed from a scalar.
+    stripped: list[Pos] = field(default_factory=list)
+
+
+def _pos(file: str, mark: Any) -> Pos:
+    if mark is None:
+        return Pos(file, 1, 1)
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+def _position_of_offset(file: str, text: str, offset: int) -> Pos:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Pos(file, line, col)
+
+
+def decode(file: str, data: bytes) -> str:
+    """Bytes to text, refusing oversized or non-UTF-8 files with a position."""
+    if len(data) > MAX_BYTES:
+        raise YamlError(
+            "E006",
+            f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}",
+            Pos(file, 1, 1),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        pos = _position_of_offset(file, good, len(good))
+        raise YamlError(
+            "E007",
+            f"not UTF-8: byte 0x{data[exc.start]:02x} cannot start or continue a character",
+            pos,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> YamlError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        pos = _position_of_offset(file, text, exc.position)
+        char = exc.character
+        code = ord(char) if isinstance(char, str) else int(char)
+        shown = f"#x{code:04x}"
+        return YamlError("E001", f"character {shown} is not allowed in YAML", pos)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        return YamlError("E001", f"YAML syntax: {problem}{context}".strip(), _pos(file, mark))
+    return YamlError("E001", f"YAML syntax: {exc}", Pos(file, 1, 1))
+
+
+class _Builder:
+    """Turns the event stream into Y* nodes with an explicit stack."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.stack: list[YSeq | YMap] = []
+        self.pending_key: list[tuple[str, Pos] | None] = []
+        self.root: YNode | None = None
+        self.stripped: list[Pos] = []
+
+    def refuse_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
+        pos = _pos(self.file, event.start_mark)
+        if event.anchor is not None:
+            raise YamlError(
+                "E003",
+                f"anchor '&{event.anchor}' is not allowed: trees may not use anchors or aliases",
+                pos,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise YamlError("E004", f"tag '{tag}' is not allowed: trees may not use tags", pos)
+
+    def add(self, node: YNode) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, YSeq):
+            parent.items.append(node)
+            return
+        key = self.pending_key[-1]
+        if key is None:
+            if not isinstance(node, YScalar):
+                raise YamlError(
+                    "E001", "a mapping key must be a plain value, not a list or mapping", node.pos
+                )
+            if node.value in parent.items:
+                first = parent.items[node.value][0]
+                raise YamlError(
+                    "E002",
+                    f"duplicate key '{node.value}' (first defined at line {first.line},"
+                    f" column {first.col})",
+                    node.pos,
+                )
+            self.pending_key[-1] = (node.value, node.pos)
+        else:
+            parent.items[key[0]] = (key[1], node)
+            self.pending_key[-1] = None
+
+    def open(self, node: YSeq | YMap) -> None:
+        self.add(node)
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError("E005", f"nesting is deeper than {MAX_DEPTH} levels", node.pos)
+        self.stack.append(node)
+        self.pending_key.append(None)
+
+    def close(self) -> None:
+        self.stack.pop()
+        self.pending_key.pop()
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        pos = _pos(self.file, event.start_mark)
+        value = event.value
+        # Raw control characters are refused by the YAML reader; these came in
+        # through escapes such as "\e" or "\x9b".
+        if has_controls(value):
+            value = strip_controls(value)
+            self.stripped.append(pos)
+        plain = bool(event.implicit[0]) and event.style is None
+        self.add(YScalar(value, pos, plain))
+
+
+def parse(file: str, text: str) -> Document:
+    """Parse one YAML document into positioned nodes, or raise YamlError."""
+    builder = _Builder(file)
+    documents = 0
+    parser = None
+    try:
+        parser = _Parser(text)
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.ScalarEvent):
+                builder.refuse_anchor_and_tag(event)
+                builder.scalar(event)
+            elif isinstance(event, yaml.MappingStartEvent):
+                builder.refuse_anchor_and_tag(event)
+                builder.open(YMap({}, _pos(file, event.start_mark)))
+            elif isinstance(event, yaml.SequenceStartEvent):
+                builder.refuse_anchor_and_tag(event)
+                builder.open(YSeq([], _pos(file, event.start_mark)))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                builder.close()
+            elif isinstance(event, yaml.AliasEvent):
+                raise YamlError(
+                    "E003",
+                    f"alias '*{event.anchor}' is not allowed: trees may not use anchors or aliases",
+                    _pos(file, event.start_mark),
+                )
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError(
+                        "E009",
+                        "a tree file holds exactly one YAML document",
+                        _pos(file, event.start_mark),
+                    )
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError as exc:
+        raise _syntax_error(file, text, exc) from None
+    finally:
+        dispose = getattr(parser, "dispose", None) if parser is not None else None
+        if dispose is not None:
+            dispose()
+    if builder.root is None:
+        raise YamlError("E008", "the file is empty: a tree is a YAML mapping", Pos(file, 1, 1))
+    return Document(builder.root, builder.stripped)
