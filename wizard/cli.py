@@ -15,6 +15,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from wizard import __version__
 from wizard.catalog import (
     ENV_TREES,
@@ -25,6 +27,8 @@ from wizard.catalog import (
     load_files,
     tree_files,
 )
+from wizard.graph import Graph, node_name
+from wizard.model import Tree
 from wizard.sanitize import strip_controls
 
 
@@ -67,6 +71,15 @@ def _require_clean(catalog: Catalog, tree_ids: Sequence[str]) -> None:
             f" ({len(bad)} error{'s' if len(bad) != 1 else ''};"
             " run `edge-wizard validate` for all of them)"
         )
+
+
+def _trees_reachable(graph: Graph, tree: Tree) -> list[str]:
+    """The tree and every tree a walk from its start can link into."""
+    start = node_name(tree.id, tree.start)
+    if start not in graph:
+        return [tree.id]
+    names = {start} | nx.descendants(graph, start)
+    return sorted({str(graph.nodes[n]["tree"]) for n in names})
 
 
 def _tree_or_usage(catalog: Catalog, tree_id: str) -> None:
@@ -171,8 +184,8 @@ def cmd_walk(args: argparse.Namespace) -> int:
 
     catalog = _catalog(args)
     _tree_or_usage(catalog, args.tree)
-    _require_clean(catalog, list(catalog.trees))
     graph = build_graph(catalog.trees.values())
+    _require_clean(catalog, _trees_reachable(graph, catalog.trees[args.tree]))
     session = Session(graph, catalog.trees, args.tree)
     if args.ticket:
         session.set_meta("ticket", args.ticket)
@@ -195,7 +208,7 @@ def cmd_walk(args: argparse.Namespace) -> int:
         except AnswerError as exc:
             view = session.view()
             _err(f"answer {index} '{answer}' does not fit: {exc}")
-            _err(f"the step was: {view.text}")
+            _err(f"the step was: {view.prompt}")
             if view.kind == "input":
                 if view.example:
                     _err(f"example: {view.example}")
@@ -214,7 +227,7 @@ def cmd_walk(args: argparse.Namespace) -> int:
     view = session.view()
     if session.finished or view.kind == "resolution":
         return ExitCode.OK
-    _err(f"answers ran out at {view.node}: {view.text}")
+    _err(f"answers ran out at {view.node}: {view.prompt}")
     if view.kind == "input":
         _err("type a value" + (f", for example: {view.example}" if view.example else ""))
     for number, option in enumerate(view.options, 1):

@@ -60,9 +60,9 @@ def _ending(session: Session) -> dict[str, Any] | None:
             "node": session.graph.nodes[session.current]["id"],
             "tree": view.tree,
             "title": view.title,
-            "text": view.text if view.text != view.title else "",
+            "text": view.text,
             "steps": view.steps,
-            "verify": view.text,
+            "verify": view.prompt,
             "verification": verification,
             "sources": view.sources,
         }
@@ -103,7 +103,7 @@ def note_data(session: Session) -> dict[str, Any]:
     pending = None
     if not session.finished and data["kind"] in ("question", "input"):
         view = session.view()
-        pending = {"node": data["id"], "tree": view.tree, "prompt": view.text}
+        pending = {"node": data["id"], "tree": view.tree, "prompt": view.prompt}
     facts = {var: strip_controls(session.facts.get(var, "")) for var, _, _ in session.fact_specs()}
     facts |= {k: strip_controls(v) for k, v in session.facts.items() if k not in facts}
     return {

@@ -26,6 +26,7 @@ from wizard.sanitize import strip_controls
 Outcome = Literal["fixed", "not-fixed", "escalated"]
 FIXED_LABEL = "Fixed"
 NOT_FIXED_LABEL = "Not fixed"
+PROMPTING_KINDS = frozenset({"question", "input", "resolution"})
 _YES = {"yes", "y", "fixed", "1", "true"}
 _NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
 
@@ -109,6 +110,9 @@ class View:
     tree: str
     kind: str
     title: str
+    # What the admin answers now: the question, the input prompt, or the
+    # resolution's verification question.
+    prompt: str
     text: str
     help: str
     options: list[str]
@@ -203,13 +207,14 @@ class Session:
     def view(self) -> View:
         data = self.graph.nodes[self.current]
         kind = self.kind
-        text = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
+        prompt = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
         return View(
             node=self.current,
             tree=data["tree"],
             kind=kind,
             title=self.render(data.get("title", "")),
-            text=self.render(text),
+            prompt=self.render(prompt) if kind in PROMPTING_KINDS else "",
+            text=self.render(data.get("text", "")),
             help=self.render(data.get("help", "")),
             options=[strip_controls(o) for o in self.options()],
             example=strip_controls(data.get("example") or ""),
@@ -327,9 +332,7 @@ class Session:
 
     def _apply_answer(self, text: str, at: datetime) -> None:
         answer, target, outcome = self._resolve_answer(text)
-        view = self.view()
-        prompt = view.text
-        step = Step(self.current, self.kind, prompt, answer, at, target)
+        step = Step(self.current, self.kind, self.view().prompt, answer, at, target)
         step.notes, self.pending_notes = self.pending_notes, []
         if outcome is None and target is None:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())

@@ -198,7 +198,9 @@ class _Builder:
         if has_controls(value):
             value = strip_controls(value)
             self.stripped.append(pos)
-        plain = bool(event.implicit[0]) and event.style is None
+        # Without a tag, only a plain (unquoted) scalar is implicit in the
+        # first slot; the C parser reports its style as "" and the pure one as None.
+        plain = bool(event.implicit[0])
         self.add(YScalar(value, pos, plain))
 
 
