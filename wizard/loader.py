@@ -237,6 +237,8 @@ class _SchemaReader:
                     node = self.node(node_id, npos, ynode)
                     if node is not None:
                         tree.nodes[node_id] = node
+                    else:
+                        tree.unloaded.add(node_id)
             else:
                 self.error(kpos, "E102", f"'nodes' must be a mapping, not {_type_name(nodes)}")
         return tree

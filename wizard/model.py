@@ -222,3 +222,6 @@ class Tree:
     nodes: dict[str, Node] = field(default_factory=dict)
     start_pos: Pos | None = None
     id_pos: Pos | None = None
+    # Node ids present in the file but not loaded (reported by the loader), so
+    # references to them are not reported a second time as missing.
+    unloaded: set[str] = field(default_factory=set)

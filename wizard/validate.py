@@ -71,7 +71,8 @@ def _targets(tree: Tree, node: Node) -> Iterable[tuple[str, str, Pos]]:
 def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
     found: list[Finding] = []
     for tree in trees.values():
-        if tree.start and tree.start not in tree.nodes and tree.start_pos is not None:
+        known = tree.nodes.keys() | tree.unloaded
+        if tree.start and tree.start not in known and tree.start_pos is not None:
             found.append(
                 _error(
                     tree.start_pos,
@@ -82,7 +83,7 @@ def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
             )
         for node in tree.nodes.values():
             for what, target, pos in _targets(tree, node):
-                if target not in tree.nodes:
+                if target not in known:
                     found.append(
                         _error(
                             pos,
@@ -165,7 +166,13 @@ def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], se
         )
         cycle = nx.find_cycle(graph.subgraph(component), source=first)
         path = " -> ".join([cycle[0][0], *(edge[1] for edge in cycle)])
-        found.append(_error(_node_of(trees, first).pos, "E208", f"cycle: {path}"))
+        exits = any(
+            graph.nodes[t]["kind"] in TERMINAL_KINDS or t not in component
+            for n in component
+            for t in graph.successors(n)
+        )
+        trap = "" if exits else " (and no way out of it)"
+        found.append(_error(_node_of(trees, first).pos, "E208", f"cycle: {path}{trap}"))
     return found, in_cycles
 
 
@@ -176,16 +183,18 @@ def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str
         if entry not in reachable:
             reachable.add(entry)
             reachable |= nx.descendants(graph, entry)
+    startless = {t.id for t in trees.values() if t.start not in t.nodes}
     for name in graph.nodes:
-        if name not in reachable:
+        if name not in reachable and graph.nodes[name]["tree"] not in startless:
             node = _node_of(trees, name)
             found.append(
                 _error(
                     node.pos, "E207", f"node '{node.id}' cannot be reached from the tree's start"
                 )
             )
-    # Dead ends explained by a missing target or a broken node are already
-    # reported; what is left is a loop with no exit.
+    # Dead ends explained by a missing target, a broken node or a cycle are
+    # reported by those rules; what is left is a node whose every way leads
+    # into a loop.
     ends = {n for n in graph.nodes if graph.nodes[n]["kind"] in TERMINAL_KINDS}
     can_finish = set(ends)
     for end in ends:
@@ -197,7 +206,7 @@ def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str
             explained.add(name)
             explained |= nx.ancestors(graph, name)
     for name in graph.nodes:
-        if name not in can_finish and name not in explained:
+        if name not in can_finish and name not in explained and name not in in_cycles:
             node = _node_of(trees, name)
             found.append(
                 _error(

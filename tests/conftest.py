@@ -1,0 +1,15 @@
+"""Keep the developer's own trees and sessions out of every test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("EDGE_WIZARD_TREES", raising=False)
+    monkeypatch.setenv("EDGE_WIZARD_HOME", str(tmp_path / "home"))
