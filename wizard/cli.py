@@ -57,13 +57,11 @@ def _catalog(args: argparse.Namespace) -> Catalog:
 
 
 def _require_clean(catalog: Catalog, tree_ids: Sequence[str]) -> None:
-    """Refuse to walk a tree that has load errors, naming where to look."""
-    bad = [
-        f
-        for f in catalog.findings
-        if f.severity == "error"
-        and any(f.pos.file == catalog.trees[t].path for t in tree_ids if t in catalog.trees)
-    ]
+    """Refuse to walk trees with validation errors, naming where to look."""
+    from wizard.validate import validate_catalog
+
+    files = {catalog.trees[t].path for t in tree_ids if t in catalog.trees}
+    bad = [f for f in validate_catalog(catalog, files).findings if f.severity == "error"]
     if bad:
         first = bad[0]
         raise UsageError(
@@ -133,7 +131,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from wizard.report import render_findings, summary_line
     from wizard.validate import validate_catalog
+    from wizard.yamlnodes import HAVE_LIBYAML
 
+    if not HAVE_LIBYAML:
+        _err("warning: PyYAML was built without libyaml; validation runs ~10x slower")
     configured = tree_files(configured_dirs(args.trees))
     if args.paths:
         try:

@@ -166,7 +166,8 @@ def _markdown(data: dict[str, Any]) -> str:
         lines.append("_(no steps yet)_")
     for step in data["steps"]:
         if step["kind"] == "link":
-            lines.append(f"- → {_md(step['prompt'])}")
+            if not step["backtracked"]:
+                lines.append(f"- → {_md(step['prompt'])}")
             continue
         if step["backtracked"]:
             lines.append(f"- ~~{_md(step['prompt'])} → {_md(step['answer'])}~~ _(backtracked)_")
@@ -215,7 +216,8 @@ def _text(data: dict[str, Any]) -> str:
         lines.append("  (no steps yet)")
     for step in data["steps"]:
         if step["kind"] == "link":
-            lines.append(f"  -> {step['prompt']}")
+            if not step["backtracked"]:
+                lines.append(f"  -> {step['prompt']}")
             continue
         marker = "  x " if step["backtracked"] else f"  {step['number']}. "
         suffix = " (backtracked)" if step["backtracked"] else ""

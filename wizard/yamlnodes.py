@@ -18,26 +18,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader as _PyReader
+from yaml.scanner import Scanner as _PyScanner
 
 from wizard.model import Pos
 from wizard.sanitize import has_controls, strip_controls
 
+
+class PureParser(_PyReader, _PyScanner, _PyParser):
+    """PyYAML's pure-Python event parser, for where libyaml is missing."""
+
+    def __init__(self, stream: str) -> None:
+        _PyReader.__init__(self, stream)
+        _PyScanner.__init__(self)
+        _PyParser.__init__(self)
+
+
 try:
-    from yaml._yaml import CParser as _Parser
+    from yaml._yaml import CParser
 
     HAVE_LIBYAML = True
+    DEFAULT_PARSER: Any = CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader as _Reader
-    from yaml.scanner import Scanner as _Scanner
-
-    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            _Reader.__init__(self, stream)
-            _Scanner.__init__(self)
-            _PyParser.__init__(self)
-
     HAVE_LIBYAML = False
+    DEFAULT_PARSER = PureParser
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -125,6 +130,9 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> YamlError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # libyaml 0.2.5+ stops at its own flow-depth limit before our check.
+            return YamlError("E005", f"nesting is deeper than {MAX_DEPTH} levels", _pos(file, mark))
         context = f" {exc.context}" if exc.context else ""
         return YamlError("E001", f"YAML syntax: {problem}{context}".strip(), _pos(file, mark))
     return YamlError("E001", f"YAML syntax: {exc}", Pos(file, 1, 1))
@@ -204,13 +212,13 @@ class _Builder:
         self.add(YScalar(value, pos, plain))
 
 
-def parse(file: str, text: str) -> Document:
+def parse(file: str, text: str, parser_class: Any = None) -> Document:
     """Parse one YAML document into positioned nodes, or raise YamlError."""
     builder = _Builder(file)
     documents = 0
     parser = None
     try:
-        parser = _Parser(text)
+        parser = (parser_class or DEFAULT_PARSER)(text)
         while True:
             event = parser.get_event()
             if isinstance(event, yaml.ScalarEvent):

@@ -1,0 +1,135 @@
+"""`edge-wizard list`, `walk` and `graph`, through `main()` and as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wizard.cli import main
+
+GOOD = str(Path(__file__).parent.parent / "fixtures" / "good")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--trees", GOOD, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert code == 0
+    assert rows["demo-phone"]["nodes"] == 5
+    assert rows["demo-phone"]["version"] == 2
+    assert rows["demo-phone"]["tags"] == ["demo", "phone"]
+    assert rows["demo-phone"]["file"].endswith("demo-phone.yaml")
+
+
+def test_walk_to_resolution_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "walk", "demo-phone", "-a", "yes", "-a", "404", "-a", "yes", "--fact", "site=HQ"
+    )
+    assert code == 0
+    assert "### Resolution: Fix the ACL for HQ" in out
+    assert "→ Fixed" in out
+
+
+def test_walk_answer_that_fits_nothing_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "walk", "demo-phone", "-a", "perhaps")
+    assert code == 1
+    assert "1. Yes\n  2. No\n  3. Not sure" in err
+
+
+def test_walk_out_of_answers_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "walk", "demo-phone", "-a", "1", "--format", "json")
+    assert code == 3
+    assert json.loads(out)["pending"]["node"] == "code"
+    assert "Which SIP code does the carrier log show?" in err
+    assert "for example: 404" in err
+
+
+def test_walk_left_over_answers_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "walk", "demo-phone", "-a", "no", "-a", "extra")
+    assert code == 1
+    assert "left over" in err
+
+
+def test_walk_unknown_tree_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "walk", "demo-phon")
+    assert code == 2
+    assert "did you mean 'demo-phone'" in err
+
+
+def test_walk_bad_fact_syntax(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "walk", "demo-phone", "--fact", "site")
+    assert code == 2 and "name=value" in err
+
+
+def test_walk_refuses_a_broken_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.yaml").write_text(
+        "id: broken\ntitle: B\nsummary: s\nversion: 1\nstart: a\nnodes:\n"
+        "  a:\n    kind: question\n    text: Q?\n    answers:\n      - {label: A, next: x}\n"
+        "      - {label: B, next: y}\n"
+    )
+    code = main(["--trees", str(tmp_path), "walk", "broken"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "broken.yaml:11:" in err and "E202" in err
+
+
+def test_graph_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "graph", "demo-phone", "--format", "json")
+    data = json.loads(out)
+    names = {n["id"] for n in data["nodes"]}
+    assert code == 0
+    assert names == {
+        f"demo-phone/{n}" for n in ("reaches", "code", "fix-acl", "carrier", "offline")
+    }
+    node = next(n for n in data["nodes"] if n["id"] == "demo-phone/fix-acl")
+    assert node["kind"] == "resolution" and node["steps"][0].startswith("Open Admin")
+    labels = {(e["source"], e["target"]): e["label"] for e in data["links"]}
+    assert labels[("demo-phone/code", "demo-phone/fix-acl")] == "^40[34]$"
+    assert labels[("demo-phone/reaches", "demo-phone/carrier")] == "No / Not sure"
+    assert labels[("demo-phone/fix-acl", "demo-phone/carrier")] == "unresolved"
+
+    _, out, _ = run(capsys, "graph", "--format", "json")
+    links = json.loads(out)["links"]
+    assert {"source": "demo-phone/offline", "target": "demo-edge/lcd"}.items() <= next(
+        e for e in links if e["source"] == "demo-phone/offline"
+    ).items()
+
+    _, out, _ = run(capsys, "graph", "demo-phone", "--format", "mermaid")
+    assert out.startswith("flowchart TD\n")
+    assert '-->|"No / Not sure"|' in out
+    _, out, _ = run(capsys, "graph", "demo-phone", "--format", "dot")
+    assert out.startswith("digraph") and '"demo-phone/code" -> "demo-phone/fix-acl"' in out
+
+
+def test_trees_option_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["list", "--trees", GOOD, "--json"])
+    assert code == 0
+    assert "demo-edge" in capsys.readouterr().out
+
+
+def test_env_trees_adds_folders(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EDGE_WIZARD_TREES", GOOD)
+    assert main(["list", "--json"]) == 0
+    assert "demo-edge" in capsys.readouterr().out
+
+
+def test_python_m_wizard_and_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "walk", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "--answer" in result.stdout and "yes or no" in result.stdout
