@@ -143,10 +143,16 @@ def run(p: Params, deadline: Deadline) -> Verdict:
         status_line = f"{version} {resp.status} {resp.reason}".strip()
         ev["status_line"] = status_line
         ev["status"] = resp.status
-        for header in ("Server", "Via", "Location", "Content-Type", "Proxy-Agent"):
+        for header, key in (
+            ("Server", "server"),
+            ("Via", "via_header"),
+            ("Location", "location"),
+            ("Content-Type", "content_type"),
+            ("Proxy-Agent", "proxy_agent"),
+        ):
             value = resp.getheader(header)
             if value:
-                ev[header.lower().replace("-", "_")] = value[:200]
+                ev[key] = value[:200]
         with contextlib.suppress(OSError, http.client.HTTPException):
             resp.close()
     finally:

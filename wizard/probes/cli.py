@@ -1,0 +1,106 @@
+"""``edge-wizard probe NAME --param key=value ... [--json]``: run one built-in probe.
+
+Exit codes: 0 pass, 1 fail, 3 error, 2 usage (unknown probe or parameter, a
+malformed or ill-typed value; the message goes to stderr, with "did you mean").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from wizard.probes.base import ProbeParamError
+from wizard.probes.registry import PROBES, coerce_params, run_probe
+
+EXIT = {"pass": 0, "fail": 1, "error": 3}
+EXIT_USAGE = 2
+
+
+def add_probe_parser(subparsers: Any) -> None:
+    """Add the ``probe`` sub-command to an ``argparse`` sub-parsers object.
+
+    Sets ``handler=run_probe_command`` as a default on the sub-parser.
+    """
+    names = ", ".join(PROBES)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "probe",
+        help="run one built-in network probe (dns, tcp, tls, http, websocket, sip-options...)",
+        description=(
+            f"Run one built-in network probe. Probes: {names}. "
+            "Without NAME, or with --list, list the probes and their parameters. "
+            "Exit status: 0 pass, 1 fail, 3 error, 2 usage."
+        ),
+    )
+    parser.add_argument("name", nargs="?", metavar="NAME", help="probe to run")
+    parser.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a probe parameter; repeat for several (e.g. -p host=sip.example -p port=5060)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--list", action="store_true", help="list the probes and parameters")
+    parser.set_defaults(handler=run_probe_command)
+
+
+def list_probes(out: TextIO) -> None:
+    for spec in PROBES.values():
+        out.write(f"{spec.name}: {spec.summary}\n")
+        for p in spec.params:
+            out.write(f"    {p.describe()}\n")
+        out.write("\n")
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def run_probe_command(
+    args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the probe described by ``args`` (from :func:`add_probe_parser`); returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    name: str | None = getattr(args, "name", None)
+    if getattr(args, "list", False) or not name:
+        list_probes(out)
+        return 0
+    raw: dict[str, str] = {}
+    for item in getattr(args, "param", None) or []:
+        key, sep, value = str(item).partition("=")
+        if not sep or not key.strip():
+            err.write(f"edge-wizard probe: --param needs KEY=VALUE, got '{item}'\n")
+            return EXIT_USAGE
+        if key.strip() in raw:
+            err.write(f"edge-wizard probe: parameter '{key.strip()}' given twice\n")
+            return EXIT_USAGE
+        raw[key.strip()] = value
+    try:
+        coerce_params(name, raw)
+    except ProbeParamError as exc:
+        err.write(f"edge-wizard probe: {exc}\n")
+        if name in PROBES:
+            err.write(f"(see: edge-wizard probe --list; {name} takes: ")
+            err.write(", ".join(p.name for p in PROBES[name].params) + ")\n")
+        return EXIT_USAGE
+    spec = PROBES[name]
+    if not getattr(args, "json", False):
+        out.write(f"Checking {spec.target(raw)} ...\n")
+        out.flush()
+    result = run_probe(name, raw)
+    if getattr(args, "json", False):
+        out.write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        out.write(f"{result.outcome.upper()}: {result.summary}\n")
+        for key, value in result.evidence.items():
+            out.write(f"  {key}: {_format_value(value)}\n")
+        out.write(f"  duration: {result.duration:.3f}s\n")
+    return EXIT[result.outcome]
