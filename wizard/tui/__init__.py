@@ -1,0 +1,1 @@
+"""The incident TUI (Textual). Imported only by the commands that open it."""

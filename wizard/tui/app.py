@@ -1,0 +1,284 @@
+"""The edge-wizard Textual app and its one factory, used by the CLI and the tests alike."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from wizard.catalog import Catalog
+from wizard.sanitize import strip_controls
+from wizard.session import Session, new_session_id, utc_now
+from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
+from wizard.tui.commands import PaletteCommand, WizardCommands
+from wizard.tui.incident import IncidentScreen
+
+if TYPE_CHECKING:
+    from wizard.graph import Graph
+
+
+def login_name() -> str:
+    try:
+        return strip_controls(getpass.getuser())
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return ""
+
+
+@dataclass
+class Launch:
+    """Everything the app needs, prepared headless by the CLI (or a test)."""
+
+    catalog: Catalog
+    graph: Graph
+    store: Store
+    tree_id: str | None = None
+    resume: SessionRow | None = None
+    clock: Callable[[], datetime] = utc_now
+    new_id: Callable[[datetime], str] = new_session_id
+    operator: str = field(default_factory=login_name)
+    exports: Path = field(default_factory=exports_dir)
+    # The incident header at the start of a new session (Escape skips it).
+    ask_header: bool = True
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "wizard.tcss"
+    TITLE = "edge-wizard"
+    COMMANDS: ClassVar = {WizardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit_kept", "Quit", id="quit"),
+        Binding("question_mark", "keys", "Keys", id="keys"),
+        Binding("ctrl+p", "command_palette", "Commands", id="palette", priority=True),
+        Binding("ctrl+q", "quit_kept", "Quit", show=False, priority=True, id="quit-now"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
+    ]
+
+    def __init__(self, launch: Launch) -> None:
+        super().__init__()
+        self.launch = launch
+        self.catalog = launch.catalog
+        self.recorder: Recorder | None = None
+        self._startup_notes: list[str] = []
+        self._problems: dict[str, str | None] = {}
+
+    # -- state ----------------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        return self.recorder.session if self.recorder else None
+
+    def list_sessions(self) -> list[SessionRow]:
+        return self.launch.store.sessions()
+
+    def load_problem(self, tree_id: str) -> str | None:
+        if tree_id not in self._problems:
+            from wizard.session_commands import load_problem
+
+            self._problems[tree_id] = load_problem(self.catalog, tree_id)
+        return self._problems[tree_id]
+
+    def store_ticks(self, session_id: str, node: str) -> set[int]:
+        return self.launch.store.ticks(session_id, node)
+
+    def store_tick(self, session_id: str, node: str, step: int, ticked: bool) -> None:
+        self.launch.store.set_tick(session_id, node, step, ticked)
+
+    def _new_recorder(self, tree_id: str) -> Recorder:
+        started = self.launch.clock()
+        session = Session(
+            self.launch.graph,
+            self.catalog.trees,
+            tree_id,
+            session_id=self.launch.new_id(started),
+            started_at=started,
+            clock=self.launch.clock,
+        )
+        return Recorder(self.launch.store, session)
+
+    def _resumed_recorder(self, row: SessionRow) -> Recorder:
+        resumed = resume(
+            self.launch.store, row, self.launch.graph, self.catalog.trees, clock=self.launch.clock
+        )
+        notes = [f"Warning: {c}." for c in resumed.changes]
+        if resumed.dropped:
+            notes.append(
+                f"{resumed.dropped} recorded event(s) no longer fit the changed tree;"
+                " they are kept in the store, and the walk continues from the last step"
+                " that still fits."
+            )
+        elif resumed.changes:
+            notes.append("All recorded answers still fit; replayed by node id.")
+        self._startup_notes += notes
+        return resumed.recorder
+
+    # -- start-up -------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        # The first screen is built here rather than pushed on mount: a push
+        # costs Textual's screen-switch delay before the first question shows.
+        launch = self.launch
+        if launch.resume is not None:
+            self.recorder = self._resumed_recorder(launch.resume)
+            return IncidentScreen(self.recorder)
+        if launch.tree_id is not None:
+            self.recorder = self._new_recorder(launch.tree_id)
+            return IncidentScreen(self.recorder)
+        from wizard.tui.picker import PickerScreen
+
+        return PickerScreen()
+
+    def on_mount(self) -> None:
+        for note in self._startup_notes:
+            self.notify(note, severity="warning", timeout=10, markup=False)
+        self._startup_notes = []
+        if self.launch.tree_id is not None and self.launch.resume is None:
+            self.edit_header(first=True)
+
+    # -- navigation -----------------------------------------------------------
+
+    def _show(self, recorder: Recorder, *, ask_header: bool) -> None:
+        self.recorder = recorder
+        if isinstance(self.screen, IncidentScreen):
+            self.screen.load(recorder)
+        else:
+            self.switch_screen(IncidentScreen(recorder))
+        for note in self._startup_notes:
+            self.notify(note, severity="warning", timeout=10, markup=False)
+        self._startup_notes = []
+        if ask_header:
+            self.edit_header(first=True)
+
+    def start_tree(self, tree_id: str) -> None:
+        problem = self.load_problem(tree_id)
+        if problem:
+            self.notify(f"Cannot start this tree: {problem}", severity="error", markup=False)
+            return
+        self._show(self._new_recorder(tree_id), ask_header=True)
+
+    def resume_session(self, session_id: str) -> None:
+        row = self.launch.store.get(session_id)
+        self._show(self._resumed_recorder(row), ask_header=False)
+
+    def restart(self) -> None:
+        if self.session is not None:
+            self.notify(f"Session {self.session.id} kept; started a new one.", markup=False)
+            self.start_tree(self.session.tree_id)
+
+    def open_picker(self) -> None:
+        from wizard.tui.picker import PickerScreen
+
+        self.switch_screen(PickerScreen())
+
+    def edit_header(self, *, first: bool) -> None:
+        """The incident header: ticket, operator and facts; Escape skips."""
+        from wizard.tui.dialogs import HeaderDialog
+
+        recorder = self.recorder
+        if recorder is None or (not self.launch.ask_header and first):
+            return
+        session = recorder.session
+        operator = session.meta.get("operator") or (self.launch.operator if first else "")
+        fields = [
+            ("meta:ticket", "Ticket id", session.meta.get("ticket", ""), False),
+            ("meta:operator", "Operator", operator, False),
+        ]
+        fields += [
+            (f"fact:{var}", f"{prompt} ({var})", session.facts.get(var, ""), required)
+            for var, prompt, required in session.fact_specs()
+        ]
+        title = "Incident header (Esc skips)" if first else "Ticket, operator and facts"
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            for key, value in values.items():
+                kind, _, name = key.partition(":")
+                if kind == "meta" and value != session.meta.get(name, ""):
+                    session.set_meta(name, value)
+                elif kind == "fact" and value != session.facts.get(name, ""):
+                    session.set_fact(name, value)
+            recorder.sync()
+            if isinstance(self.screen, IncidentScreen):
+                self.screen.refresh_view()
+
+        self.push_screen(HeaderDialog(title, fields), done)
+
+    def open_export(self) -> None:
+        from wizard.tui.export_screen import ExportScreen
+
+        if self.session is not None:
+            self.push_screen(ExportScreen(self.session, self.launch.exports))
+
+    def copy_note(self) -> None:
+        from wizard.export import render
+        from wizard.tui.export_screen import COPY_MESSAGE
+
+        if self.session is not None:
+            self.copy_to_clipboard(render(self.session, "markdown"))
+            self.notify(COPY_MESSAGE.format(fmt="Markdown"), markup=False)
+
+    # -- actions --------------------------------------------------------------
+
+    def action_quit_kept(self) -> None:
+        """Quit; every step is already stored, so the session can be resumed."""
+        self.exit(0)
+
+    def action_keys(self) -> None:
+        from wizard.tui.dialogs import KeysDialog
+
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.system or key in seen:
+                continue
+            seen.add(key)
+            rows.append(
+                (
+                    binding.key_display or self.get_key_display(binding),
+                    binding.description or binding.action,
+                    binding.id or "",
+                )
+            )
+        self.push_screen(KeysDialog(rows))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = []
+        if self.session is not None:
+            title = self.catalog.trees[self.session.tree_id].title
+            commands += [
+                (
+                    "Export the ticket note",
+                    "Markdown, text or JSON; copy or save",
+                    self.open_export,
+                ),
+                ("Copy the ticket note", "Markdown, to the terminal's clipboard", self.copy_note),
+                (
+                    f"Restart: {strip_controls(title)}",
+                    "A new session; this one is kept",
+                    self.restart,
+                ),
+            ]
+        commands.append(("Open the tree picker", "Trees and unfinished sessions", self.open_picker))
+        for tree in sorted(self.catalog.trees.values(), key=lambda t: t.title.casefold()):
+            commands.append(
+                (
+                    f"Jump to tree: {strip_controls(tree.title)}",
+                    "Start a new session there; this one is kept",
+                    partial(self.start_tree, tree.id),
+                )
+            )
+        return commands
+
+
+def create_app(launch: Launch) -> WizardApp:
+    """The one way to build the app, for `edge-wizard` and the tests alike."""
+    return WizardApp(launch)

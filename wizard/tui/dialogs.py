@@ -1,0 +1,138 @@
+"""Small modal dialogs: the incident header (ticket, operator, facts), a note, the keys."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from wizard.sanitize import strip_controls
+from wizard.tui import render
+from wizard.tui.fields import SubmitArea
+
+
+class HeaderDialog(ModalScreen[dict[str, str] | None]):
+    """Ticket id, operator and the tree's facts. Escape skips; the values are optional.
+
+    Returns {"meta:ticket": ..., "fact:site": ...} with every field's value, or
+    None when skipped.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "skip", "Skip", id="header-skip"),
+        Binding("ctrl+s", "save", "Save", id="header-save"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[tuple[str, str, str, bool]],
+    ) -> None:
+        """`fields`: (key, label, value, required) in display order."""
+        super().__init__(id="header-dialog")
+        self.heading = title
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(render.styled(self.heading, "bold"), classes="dialog-title")
+            with VerticalScroll(id="header-fields"):
+                for n, (key, label, value, required) in enumerate(self.fields):
+                    text = render.plain(label + (" *" if required else ""))
+                    yield Label(text, classes="field-label")
+                    yield Input(
+                        value=value,
+                        id=f"field-{n}",
+                        name=key,
+                        compact=True,
+                    )
+            yield Static(
+                Content("Enter: next field, Enter on the last saves · Ctrl+S save · Esc skip"),
+                classes="dialog-hint",
+            )
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        values = {str(i.name): strip_controls(i.value).strip() for i in self.query(Input)}
+        self.dismiss(values)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """A note on the current step: Enter saves, Ctrl+J starts a new line, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="note-cancel"),
+    ]
+
+    def __init__(self, step: str) -> None:
+        super().__init__(id="note-dialog")
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(render.styled("Note on this step", "bold"), classes="dialog-title")
+            yield Static(render.plain(render.shorten(self.step, 200)), classes="dialog-step")
+            yield SubmitArea(id="note-field", soft_wrap=True)
+            yield Static(
+                Content("Enter saves · Ctrl+J new line · Esc cancels"), classes="dialog-hint"
+            )
+
+    def on_mount(self) -> None:
+        field = self.query_one(SubmitArea)
+        # Esc must cancel the note, not just leave the field.
+        field.action_leave = self.action_cancel  # type: ignore[method-assign]
+        field.focus()
+
+    def on_submit_area_submitted(self, event: SubmitArea.Submitted) -> None:
+        event.stop()
+        self.dismiss(strip_controls(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class KeysDialog(ModalScreen[None]):
+    """Every key binding of the screen below: key, what it does, and its id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="keys-close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__(id="keys-dialog")
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k) for k, _, _ in self.rows), default=4) + 2
+        lines = [render.styled("Keys", "bold")]
+        for key, description, binding_id in self.rows:
+            lines.append(
+                Content.assemble(
+                    (key.ljust(width), "bold"),
+                    description.ljust(30),
+                    (binding_id, "dim"),
+                )
+            )
+        lines.append(render.styled("Esc closes", "dim"))
+        with VerticalScroll(id="dialog"):
+            yield Static(render.lines(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

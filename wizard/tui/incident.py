@@ -1,0 +1,354 @@
+"""The incident screen: one screen for the whole walk, updated in place.
+
+Textual 8 spends about 50 ms on every screen switch, so questions, inputs,
+resolutions and escalations are not screens of their own: each answer updates
+the widgets of this one screen. Every action goes through the core `Session`,
+is committed by the `Recorder`, and only then is the screen redrawn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from wizard.session import AnswerError, Session, SessionEnded
+from wizard.store import Recorder
+from wizard.tui import render
+from wizard.tui.fields import SubmitArea
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+# What the admin can do once the walk has ended, as numbered options.
+END_ACTIONS: dict[str, str] = {
+    "end-escalate": "Escalate: export the note for a support case",
+    "end-export": "Export the ticket note",
+    "end-back": "Back: change the last answer",
+    "end-restart": "Start this tree again (new session)",
+    "end-picker": "Pick another tree",
+    "end-quit": "Quit",
+}
+NOT_FIXED_ESCALATION = (
+    "The fix did not work and this tree has nowhere further to go. Open a case with"
+    " Genesys Cloud Customer Care (or your carrier, for trunk problems) and attach the"
+    " ticket note: it holds every answer given so far."
+)
+
+
+class IncidentScreen(Screen[None]):
+    """Question, input, resolution and escalation of one session."""
+
+    app: WizardApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n),
+                f"choose({n - 1})",
+                "Answer",
+                key_display="1-9",
+                show=n == 1,
+                id=f"answer-{n}",
+            )
+            for n in range(1, 10)
+        ),
+        Binding("backspace", "back", "Back", id="back"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("f", "facts", "Facts", id="facts"),
+        Binding("h", "toggle_help", "Help", id="toggle-help"),
+        Binding("e", "export", "Export", id="export"),
+    ]
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(id="incident")
+        self.recorder = recorder
+        self.show_help = True
+        self._error = ""
+
+    @property
+    def session(self) -> Session:
+        return self.recorder.session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="main"):
+                yield Static(id="kind")
+                yield Static(id="title")
+                yield Static(id="text")
+                yield Static(id="help")
+                yield SelectionList[int](id="checklist")
+                yield Static(id="collect")
+                yield Static(id="prompt")
+                yield SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
+                yield Static(id="hint")
+                yield OptionList(id="options")
+                yield Static(id="notes")
+            with VerticalScroll(id="path-box"):
+                yield Static(id="path")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.set_interval(1.0, self._tick)
+
+    # -- drawing -------------------------------------------------------------
+
+    def _tick(self) -> None:
+        session = self.recorder.session
+        self.query_one("#status", Static).update(render.status_line(session, session.view()))
+
+    def load(self, recorder: Recorder) -> None:
+        """Show another session on this same screen (restart, jump to a tree)."""
+        self.recorder = recorder
+        self._error = ""
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        session = self.recorder.session
+        view = session.view()
+        kind = view.kind
+        ended = session.outcome
+        q = self.query_one
+        q("#status", Static).update(render.status_line(session, view))
+
+        label = render.KIND_LABELS.get(kind, kind.title())
+        if ended:
+            label = f"{label} · {render.OUTCOME_LABELS[ended]}"
+        q("#kind", Static).update(Content.styled(label.upper(), "bold"))
+        q("#kind").set_class(bool(ended), "-ended")
+
+        title = q("#title", Static)
+        title.update(render.plain(view.title))
+        title.display = bool(view.title)
+
+        text = q("#text", Static)
+        body = view.text if kind in ("resolution", "escalation") else view.prompt
+        if ended == "not-fixed":
+            body = "\n\n".join(p for p in (view.text, NOT_FIXED_ESCALATION) if p)
+        text.update(render.plain(body))
+        text.display = bool(body)
+
+        help_ = q("#help", Static)
+        help_.update(render.plain(view.help))
+        help_.display = bool(view.help) and self.show_help and not ended
+
+        self._show_checklist(view.node, view.steps if kind == "resolution" else [])
+
+        collect = q("#collect", Static)
+        if kind == "escalation" or ended == "not-fixed":
+            items = [render.plain(f"☐ {c}") for c in view.collect]
+            if ended == "not-fixed":
+                items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
+            collect.update(
+                render.lines(
+                    [
+                        render.styled("Collect for support", "bold"),
+                        *items,
+                        render.styled("Gathered so far", "bold"),
+                        render.gathered(session),
+                    ]
+                )
+            )
+            collect.display = True
+        else:
+            collect.display = False
+
+        prompt = q("#prompt", Static)
+        prompt.update(render.styled(view.prompt, "bold") if kind == "resolution" else Content(""))
+        prompt.display = kind == "resolution" and not ended
+
+        field = q("#field", SubmitArea)
+        is_input = kind == "input" and not ended
+        field.display = is_input
+        if is_input and field.text:
+            field.load_text("")
+        self._show_hint(view.example if is_input else "", view.help)
+
+        options = q("#options", OptionList)
+        options.clear_options()
+        if ended:
+            labels = self._end_actions()
+            options.add_options(
+                Option(self._numbered(n, END_ACTIONS[key]), id=key)
+                for n, key in enumerate(labels, 1)
+            )
+        else:
+            options.add_options(
+                Option(self._numbered(n, o), id=f"answer-{n}")
+                for n, o in enumerate(view.options, 1)
+            )
+        options.display = options.option_count > 0
+        if options.option_count:
+            options.highlighted = 0
+
+        notes = q("#notes", Static)
+        pending = session.pending_notes + session.end_notes
+        notes.update(render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending]))
+        notes.display = bool(pending)
+
+        q("#path", Static).update(render.path_panel(session))
+        q("#path-box", VerticalScroll).scroll_end(animate=False)
+        q("#main", VerticalScroll).scroll_home(animate=False)
+        if is_input:
+            field.focus()
+        elif options.option_count:
+            options.focus()
+
+    @staticmethod
+    def _numbered(number: int, label: str) -> Content:
+        return Content.assemble((f"{number}. ", "bold"), render.plain(label))
+
+    def _end_actions(self) -> list[str]:
+        keys = list(END_ACTIONS)
+        if self.recorder.session.outcome != "not-fixed":
+            keys.remove("end-escalate")
+        return keys
+
+    def _show_hint(self, example: str, help_text: str) -> None:
+        hint = self.query_one("#hint", Static)
+        kind = self.recorder.session.kind
+        if kind != "input" or self.recorder.session.finished:
+            extra = "" if self.show_help or not help_text else "h shows help"
+            hint.update(render.styled(extra, "dim"))
+            hint.display = bool(extra)
+            return
+        parts: list[Content] = []
+        if example:
+            parts.append(Content.assemble(("Example: ", "bold"), render.plain(example)))
+        if self._error:
+            parts.append(render.styled(f"✗ {self._error}", "bold $error"))
+        parts.append(render.styled("Enter submits · Ctrl+J new line · Esc leaves the field", "dim"))
+        hint.update(render.lines(parts))
+        hint.display = True
+
+    def _show_checklist(self, node: str, steps: list[str]) -> None:
+        checklist: SelectionList[int] = self.query_one("#checklist", SelectionList)
+        checklist.display = bool(steps)
+        ticked = self.app.store_ticks(self.recorder.session.id, node) if steps else set()
+        with checklist.prevent(SelectionList.SelectedChanged):
+            checklist.clear_options()
+            checklist.add_options(
+                Selection(render.plain(f"{n}. {s}"), n, n in ticked) for n, s in enumerate(steps, 1)
+            )
+
+    # -- acting --------------------------------------------------------------
+
+    def _commit(self) -> bool:
+        """Save what the session recorded; the screen is redrawn only after this."""
+        try:
+            self.recorder.sync()
+        except sqlite3.Error as exc:
+            # The events stay in memory and the next sync retries them.
+            self.notify(f"Could not save the session yet: {exc}", severity="error", markup=False)
+            return False
+        return True
+
+    def _after(self) -> None:
+        self._commit()
+        self.refresh_view()
+
+    def action_choose(self, index: int) -> None:
+        session = self.recorder.session
+        if session.finished:
+            actions = self._end_actions()
+            if index < len(actions):
+                self.end_action(actions[index])
+            return
+        if session.kind == "input":
+            return
+        try:
+            session.choose(index)
+        except (AnswerError, SessionEnded):
+            self.app.bell()
+            return
+        self._after()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_choose(event.option_index)
+
+    def on_submit_area_submitted(self, event: SubmitArea.Submitted) -> None:
+        event.stop()
+        session = self.recorder.session
+        try:
+            session.answer(event.value)
+        except AnswerError as exc:
+            self._error = str(exc)
+            self._show_hint(session.view().example, "")
+            return
+        except SessionEnded:
+            return
+        self._error = ""
+        self._after()
+
+    def on_text_area_changed(self, event: SubmitArea.Changed) -> None:
+        """Inline validation: the core's own check, without recording anything."""
+        session = self.recorder.session
+        if session.kind != "input" or session.finished:
+            return
+        value = event.text_area.text
+        self._error = ""
+        if value.strip():
+            try:
+                session.check(value)
+            except AnswerError as exc:
+                self._error = str(exc)
+        self._show_hint(session.view().example, "")
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[int]) -> None:
+        event.stop()
+        selected = set(event.selection_list.selected)
+        node = self.recorder.session.current
+        for option_index in range(event.selection_list.option_count):
+            step = event.selection_list.get_option_at_index(option_index).value
+            self.app.store_tick(self.recorder.session.id, node, step, step in selected)
+
+    def action_back(self) -> None:
+        if self.recorder.session.back():
+            self._error = ""
+            self._after()
+        else:
+            self.notify("Nothing to go back to: this is the first step.")
+
+    def action_toggle_help(self) -> None:
+        self.show_help = not self.show_help
+        self.refresh_view()
+
+    def action_note(self) -> None:
+        from wizard.tui.dialogs import NoteDialog
+
+        def done(text: str | None) -> None:
+            if text and text.strip():
+                self.recorder.session.note(text.strip())
+                self._after()
+                self.notify("Note saved on this step.")
+
+        self.app.push_screen(NoteDialog(self.recorder.session.view().prompt), done)
+
+    def action_facts(self) -> None:
+        self.app.edit_header(first=False)
+
+    def action_export(self) -> None:
+        self.app.open_export()
+
+    def end_action(self, key: str) -> None:
+        if key in ("end-export", "end-escalate"):
+            self.app.open_export()
+        elif key == "end-back":
+            self.action_back()
+        elif key == "end-restart":
+            self.app.restart()
+        elif key == "end-picker":
+            self.app.open_picker()
+        elif key == "end-quit":
+            self.app.action_quit_kept()

@@ -1,0 +1,148 @@
+"""The tree picker: unfinished sessions first, then every tree; typing filters (fuzzy)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.model import Tree
+from wizard.sanitize import strip_controls
+from wizard.store import SessionRow
+from wizard.tui import render
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+
+
+def tree_score(matcher: Matcher, tree: Tree) -> float:
+    """How well a tree matches: the best of its title, summary, symptoms and tags."""
+    fields = [tree.title, tree.summary, *tree.symptoms, *tree.tags, tree.id]
+    # Title hits rank a little above the same hit in the summary or a symptom.
+    weights = [1.0, 0.9] + [0.95] * (len(fields) - 2)
+    return max(matcher.match(strip_controls(f)) * w for f, w in zip(fields, weights, strict=True))
+
+
+def tree_option(tree: Tree, problem: str | None) -> Option:
+    tags = ", ".join(tree.tags)
+    first = Content.assemble(
+        (strip_controls(tree.title), "bold"),
+        (f"  v{tree.version} · {len(tree.nodes)} nodes", "dim"),
+        (f"  [{strip_controls(tags)}]" if tags else "", "italic"),
+    )
+    second = render.plain(f"   {tree.summary}")
+    parts = [first, second]
+    if problem:
+        parts.append(render.styled(f"   cannot start: {problem}", "bold $error"))
+    return Option(render.lines(parts), id=f"tree:{tree.id}", disabled=problem is not None)
+
+
+def session_option(row: SessionRow, tree: Tree | None) -> Option:
+    title = tree.title if tree else f"{row.tree_id} (tree not loaded)"
+    first = Content.assemble(
+        ("▶ Resume: ", "bold $accent"),
+        (strip_controls(title), "bold"),
+        (f"  {row.steps} step{'s' if row.steps != 1 else ''}", "dim"),
+    )
+    ticket = f" · ticket {row.ticket}" if row.ticket else ""
+    second = render.plain(f"   session {row.id} · started {row.started:%Y-%m-%d %H:%M}{ticket}")
+    return Option(render.lines([first, second]), id=f"session:{row.id}", disabled=tree is None)
+
+
+class PickerScreen(Screen[None]):
+    app: WizardApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Down", show=False, id="picker-down"),
+        Binding("up", "move(-1)", "Up", show=False, id="picker-up"),
+        Binding("pagedown", "move(5)", "Page down", show=False, id="picker-page-down"),
+        Binding("pageup", "move(-5)", "Page up", show=False, id="picker-page-up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="picker")
+        self.unfinished: list[SessionRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(
+                ("edge-wizard", "bold"),
+                " · pick the incident, or resume one · type to filter, ↑↓ Enter to open",
+            ),
+            id="picker-title",
+        )
+        yield Input(placeholder="Filter: title, summary, symptoms, tags", id="filter")
+        yield OptionList(id="choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.unfinished = [r for r in self.app.list_sessions() if not r.finished]
+        self.fill("")
+        self.query_one("#filter", Input).focus()
+
+    def fill(self, query: str) -> None:
+        trees = self.app.catalog.trees
+        options: list[Option] = []
+        query = query.strip()
+        matcher = Matcher(query) if query else None
+        for row in self.unfinished:
+            tree = trees.get(row.tree_id)
+            if matcher:
+                text = " ".join([tree.title if tree else row.tree_id, row.ticket, row.id])
+                if matcher.match(strip_controls(text)) <= 0:
+                    continue
+            options.append(session_option(row, tree))
+        scored: list[tuple[float, Tree]] = []
+        for tree in trees.values():
+            score = tree_score(matcher, tree) if matcher else 1.0
+            if score > 0:
+                scored.append((score, tree))
+        if matcher:
+            scored.sort(key=lambda pair: -pair[0])
+        else:
+            scored.sort(key=lambda pair: pair[1].title.casefold())
+        options += [tree_option(tree, self.app.load_problem(tree.id)) for _, tree in scored]
+        choices = self.query_one("#choices", OptionList)
+        choices.clear_options()
+        choices.add_options(options)
+        if not options:
+            choices.add_option(Option(render.styled("No tree matches.", "dim"), disabled=True))
+        for index, option in enumerate(options):
+            if not option.disabled:
+                choices.highlighted = index
+                break
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            self.open(choices.get_option_at_index(choices.highlighted))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open(event.option)
+
+    def action_move(self, delta: int) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if delta > 0:
+            for _ in range(delta):
+                choices.action_cursor_down()
+        else:
+            for _ in range(-delta):
+                choices.action_cursor_up()
+
+    def open(self, option: Option) -> None:
+        if option.disabled or not option.id:
+            return
+        kind, _, value = option.id.partition(":")
+        if kind == "tree":
+            self.app.start_tree(value)
+        else:
+            self.app.resume_session(value)

@@ -1,0 +1,111 @@
+"""Session state as Textual `Content`: the only way tree and user text reach the screen.
+
+Every string here is authored or typed, so it is built into `Content` as plain
+text (never parsed as markup: `[TODO]` stays `[TODO]`) after removing control
+characters (an escape sequence in a tree must never reach the terminal).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.content import Content
+
+from wizard.sanitize import strip_controls
+from wizard.session import Session, View
+
+PATH_PROMPT_WIDTH = 70
+KIND_LABELS = {
+    "question": "Question",
+    "input": "Input",
+    "resolution": "Resolution",
+    "escalation": "Escalation",
+}
+OUTCOME_LABELS = {
+    "fixed": "Fixed",
+    "not-fixed": "Not fixed",
+    "escalated": "Escalated",
+}
+
+
+def plain(text: str) -> Content:
+    return Content(strip_controls(text))
+
+
+def styled(text: str, style: str) -> Content:
+    return Content.styled(strip_controls(text), style)
+
+
+def lines(parts: list[Content]) -> Content:
+    return Content("\n").join(parts)
+
+
+def shorten(text: str, width: int = PATH_PROMPT_WIDTH) -> str:
+    text = " ".join(strip_controls(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def elapsed(since: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - since) / timedelta(seconds=1)))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def status_line(session: Session, view: View) -> Content:
+    tree = session.trees[view.tree]
+    since = elapsed(session.started_at, session.clock())
+    return Content.assemble(
+        (strip_controls(tree.title), "bold"),
+        f" v{tree.version}",
+        ("  ·  session ", "dim"),
+        session.id,
+        ("  ·  ", "dim"),
+        (f"⏱ {since}", "bold"),
+        (" since start", "dim"),
+    )
+
+
+def path_panel(session: Session) -> Content:
+    """The steps so far, backtracked ones struck through, tree crossings marked."""
+    out: list[Content] = [styled("Path", "bold underline")]
+    number = 0
+    for step in session.path:
+        if step.automatic:
+            out.append(styled(f"↪ {shorten(step.prompt)}", "bold italic"))
+            continue
+        answer = shorten(step.answer, 40)
+        if step.backtracked:
+            out.append(styled(f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike"))
+        else:
+            number += 1
+            out.append(
+                Content.assemble(f"{number:>2}. {shorten(step.prompt)} → ", (answer, "bold"))
+            )
+        for note in step.notes:
+            out.append(styled(f"      ✎ {shorten(note.text, 60)}", "italic"))
+    if not session.finished:
+        out.append(styled(f" ▶ {shorten(session.view().prompt or session.view().title)}", "bold"))
+    elif session.outcome:
+        out.append(styled(f" ■ {OUTCOME_LABELS[session.outcome]}", "bold"))
+    if len(out) == 1:
+        out.append(styled("(no steps yet)", "dim"))
+    return lines(out)
+
+
+def gathered(session: Session) -> Content:
+    """Facts and inputs gathered so far, for the escalation screen."""
+    specs = {var: prompt for var, prompt, _ in session.fact_specs()}
+    values = session.values()
+    rows: list[Content] = []
+    for var in [*specs, *(v for v in values if v not in specs)]:
+        value = values.get(var, "")
+        rows.append(
+            Content.assemble(
+                f"  {strip_controls(var)}: ",
+                (strip_controls(value), "bold") if value else ("(not given)", "dim italic"),
+            )
+        )
+    for key in ("ticket", "operator"):
+        if session.meta.get(key):
+            rows.append(Content.assemble(f"  {key}: ", (strip_controls(session.meta[key]), "bold")))
+    return lines(rows) if rows else styled("  (nothing gathered yet)", "dim")
