@@ -66,7 +66,7 @@ def _format_value(value: object) -> str:
 def run_probe_command(
     args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run the probe described by ``args`` (from :func:`add_probe_parser`); returns the exit code."""
+    """Run the probe described by ``args`` (see :func:`add_probe_parser`); return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
     name: str | None = getattr(args, "name", None)
@@ -100,7 +100,7 @@ def run_probe_command(
         out.write(json.dumps(result.to_json(), indent=2) + "\n")
     else:
         out.write(f"{result.outcome.upper()}: {result.summary}\n")
-        for key, value in result.evidence.items():
-            out.write(f"  {key}: {_format_value(value)}\n")
+        for field, shown in result.evidence.items():
+            out.write(f"  {field}: {_format_value(shown)}\n")
         out.write(f"  duration: {result.duration:.3f}s\n")
     return EXIT[result.outcome]

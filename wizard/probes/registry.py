@@ -8,7 +8,14 @@ import time
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from wizard.probes import dns, http, ntp, sip, stun, tcp, tls, websocket
+from wizard.probes import dns as dns_probe
+from wizard.probes import http as http_probe
+from wizard.probes import ntp as ntp_probe
+from wizard.probes import sip as sip_probe
+from wizard.probes import stun as stun_probe
+from wizard.probes import tcp as tcp_probe
+from wizard.probes import tls as tls_probe
+from wizard.probes import websocket as websocket_probe
 from wizard.probes._net import classify
 from wizard.probes.base import (
     Deadline,
@@ -28,14 +35,14 @@ PROBES: Mapping[str, ProbeSpec] = MappingProxyType(
     {
         spec.name: spec
         for spec in (
-            dns.SPEC,
-            tcp.SPEC,
-            tls.SPEC,
-            http.SPEC,
-            websocket.SPEC,
-            sip.SPEC,
-            stun.SPEC,
-            ntp.SPEC,
+            dns_probe.SPEC,
+            tcp_probe.SPEC,
+            tls_probe.SPEC,
+            http_probe.SPEC,
+            websocket_probe.SPEC,
+            sip_probe.SPEC,
+            stun_probe.SPEC,
+            ntp_probe.SPEC,
         )
     }
 )

@@ -21,7 +21,17 @@ from websockets.exceptions import (
 )
 
 from wizard.probes._net import resolve, silence
-from wizard.probes.base import Deadline, Params, ParamSpec, ProbeSpec, Verdict, hostport, ms, secs
+from wizard.probes.base import (
+    Deadline,
+    Params,
+    ParamSpec,
+    ProbeSpec,
+    Verdict,
+    format_value,
+    hostport,
+    ms,
+    secs,
+)
 from wizard.probes.common import timeout_param
 from wizard.probes.params import proxy_address, readable_file, split_url
 
@@ -84,7 +94,7 @@ PARAMS = (
 def _target(p: Params) -> str:
     via = f" via proxy {p['proxy']}" if p.get("proxy") else " direct"
     hold = p.get("hold") or 0
-    held = f", held {hold}s" if isinstance(hold, int | float) and hold > 0 else ""
+    held = f", held {format_value(hold)}s" if isinstance(hold, int | float) and hold > 0 else ""
     return f"websocket {p.get('url')}{via}{held}"
 
 
