@@ -223,7 +223,9 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
 class WsServer:
     """A websockets asyncio server on loopback, in its own thread and event loop."""
 
-    def __init__(self, close_after: float | None = None) -> None:
+    def __init__(
+        self, close_after: float | None = None, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         from websockets.asyncio.server import ServerConnection, serve
 
         self.close_after = close_after
@@ -241,7 +243,7 @@ class WsServer:
 
         async def main() -> None:
             self._stopped = asyncio.Event()
-            async with serve(handler, LOOPBACK, 0) as server:
+            async with serve(handler, LOOPBACK, 0, ssl=ssl_context) as server:
                 self.port = next(iter(server.sockets)).getsockname()[1]
                 ready.set()
                 await self._stopped.wait()
@@ -261,8 +263,10 @@ class WsServer:
 def ws_server() -> Iterator[Callable[..., WsServer]]:
     servers: list[WsServer] = []
 
-    def start(close_after: float | None = None) -> WsServer:
-        server = WsServer(close_after)
+    def start(
+        close_after: float | None = None, ssl_context: ssl.SSLContext | None = None
+    ) -> WsServer:
+        server = WsServer(close_after, ssl_context)
         servers.append(server)
         return server
 

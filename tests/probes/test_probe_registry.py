@@ -275,3 +275,16 @@ def test_import_keeps_textual_and_rich_out() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_run_probe_never_raises_on_odd_arguments() -> None:
+    for name, params in (
+        (None, {}),
+        (42, {}),
+        ("tcp", None),
+        ("tcp", {"host": 5, "port": object()}),
+        ("tcp", {1: "x"}),
+        ("tcp", {"host": "a" * 100_000, "port": "1"}),
+    ):
+        r = run_probe(name, params)  # type: ignore[arg-type]
+        assert r.outcome == "error", (name, params)

@@ -53,3 +53,21 @@ def test_bad_host_and_port_are_errors() -> None:
         r = run_probe("tcp", params)
         assert r.outcome == "error", params
         assert r.summary.startswith("bad parameters")
+
+
+def test_ipv6_loopback() -> None:
+    try:
+        listener = socket.socket(socket.AF_INET6)
+        listener.bind(("::1", 0))
+    except OSError:
+        import pytest
+
+        pytest.skip("no IPv6 loopback")
+    with listener:
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        r = run_probe("tcp", {"host": "::1", "port": str(port)})
+        bracketed = run_probe("tcp", {"host": "[::1]", "port": str(port)})
+    assert r.outcome == "pass", r.summary
+    assert r.evidence["connected_to"] == f"[::1]:{port}"
+    assert bracketed.outcome == "pass"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from wizard.probes import run_probe, run_probe_async
 
 from ._servers import free_port
-from .conftest import WsServer
+from .conftest import Certs, WsServer
 
 
 def test_upgrade_direct(ws_server: Callable[..., WsServer]) -> None:
@@ -127,3 +127,26 @@ async def test_async_runner_is_native(ws_server: Callable[..., WsServer]) -> Non
     server = ws_server()
     r = await run_probe_async("websocket", {"url": f"ws://127.0.0.1:{server.port}/", "hold": "0.3"})
     assert r.outcome == "pass", r.summary
+
+
+def test_wss_direct_and_through_tinyproxy(
+    ws_server: Callable[..., WsServer], tinyproxy: Callable[..., int], certs: Certs
+) -> None:
+    server = ws_server(ssl_context=certs.server_context())
+    url = f"wss://localhost:{server.port}/"
+    direct = run_probe("websocket", {"url": url, "ca_file": str(certs.ca), "timeout": "3"})
+    assert direct.outcome == "pass", direct.summary
+    proxy = tinyproxy([server.port])
+    via = run_probe(
+        "websocket",
+        {
+            "url": url,
+            "ca_file": str(certs.ca),
+            "proxy": f"http://localhost:{proxy}",
+            "timeout": "3",
+        },
+    )
+    assert via.outcome == "pass", via.summary
+    untrusted = run_probe("websocket", {"url": url, "timeout": "3"})
+    assert untrusted.outcome == "fail"
+    assert "not trusted" in untrusted.summary

@@ -39,7 +39,9 @@ class Verdict(NamedTuple):
     evidence: Evidence
 
 
-ParamKind = Literal["host", "url", "ws_url", "proxy", "regex", "status_list", "path", "dns_name"]
+ParamKind = Literal[
+    "host", "ip", "url", "ws_url", "proxy", "regex", "status_list", "path", "dns_name"
+]
 
 
 @dataclass(frozen=True)

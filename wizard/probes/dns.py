@@ -31,7 +31,7 @@ PARAMS = (
         False,
         None,
         "Ask this DNS server (an IP address) instead of the system resolver.",
-        kind="host",
+        kind="ip",
     ),
     ParamSpec("server_port", int, False, 53, "Port of `server`.", minimum=1, maximum=65535),
     timeout_param(),

@@ -14,6 +14,7 @@ from wizard.probes.base import (
     ProbeParamError,
     ProbeSpec,
     format_value,
+    is_ip,
     valid_host,
 )
 
@@ -84,6 +85,9 @@ def _check_kind(spec: ParamSpec, value: str) -> None:
     if kind == "host" or kind == "dns_name":
         if not valid_host(value):
             raise ValueError(f"'{value}' is not a host name or IP address")
+    elif kind == "ip":
+        if not is_ip(value.strip("[]")):
+            raise ValueError(f"'{value}' is not an IP address")
     elif kind == "url":
         split_url(value, ("http", "https"))
     elif kind == "ws_url":

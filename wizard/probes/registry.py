@@ -84,15 +84,22 @@ def _error(name: str, summary: str, start: float) -> ProbeResult:
 
 
 def _prepare(
-    name: str, raw_params: Mapping[str, str], start: float
+    name: object, raw_params: object, start: float
 ) -> tuple[ProbeSpec, dict[str, object]] | ProbeResult:
+    """Look up and coerce; untyped arguments because callers may pass anything."""
+    if not isinstance(name, str):
+        return _error(str(name), f"probe name must be a string, got {type(name).__name__}", start)
     spec = PROBES.get(name)
     if spec is None:
-        return _error(str(name), _unknown(str(name)), start)
+        return _error(name, _unknown(name), start)
+    if not isinstance(raw_params, Mapping):
+        return _error(name, "bad parameters: expected a mapping of name to value", start)
     try:
         params = coerce_with_spec(spec, raw_params)
     except ProbeParamError as exc:
         return _error(name, f"bad parameters: {exc}", start)
+    except Exception as exc:  # defensive: odd keys or values
+        return _error(name, f"bad parameters: {type(exc).__name__}: {exc}", start)
     return spec, params
 
 
