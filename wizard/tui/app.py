@@ -53,10 +53,15 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "edge-wizard"
     COMMANDS: ClassVar = {WizardCommands}
+    # Below 100 columns the path panel moves under the step (see wizard.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_kept", "Quit", id="quit"),
         Binding("question_mark", "keys", "Keys", id="keys"),
-        Binding("ctrl+p", "command_palette", "Commands", id="palette", priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="palette", priority=True),
         Binding("ctrl+q", "quit_kept", "Quit", show=False, priority=True, id="quit-now"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="ctrl-c"),
     ]
@@ -144,12 +149,24 @@ class WizardApp(App[int]):
 
     # -- navigation -----------------------------------------------------------
 
+    def _incident_screen(self) -> IncidentScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, IncidentScreen):
+                return screen
+        return None
+
     def _show(self, recorder: Recorder, *, ask_header: bool) -> None:
+        # Screens are never switched or replaced (the base screen cannot be):
+        # one incident screen is pushed once, then loaded in place; the picker
+        # is either the base screen or pushed over the incident.
         self.recorder = recorder
-        if isinstance(self.screen, IncidentScreen):
-            self.screen.load(recorder)
+        incident = self._incident_screen()
+        if incident is None:
+            self.push_screen(IncidentScreen(recorder))
         else:
-            self.switch_screen(IncidentScreen(recorder))
+            while self.screen is not incident:
+                self.pop_screen()
+            incident.load(recorder)
         for note in self._startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
         self._startup_notes = []
@@ -175,7 +192,13 @@ class WizardApp(App[int]):
     def open_picker(self) -> None:
         from wizard.tui.picker import PickerScreen
 
-        self.switch_screen(PickerScreen())
+        base = self.screen_stack[0]
+        if isinstance(base, PickerScreen):
+            while self.screen is not base:
+                self.pop_screen()
+            base.reload()
+        else:
+            self.push_screen(PickerScreen())
 
     def edit_header(self, *, first: bool) -> None:
         """The incident header: ticket, operator and facts; Escape skips."""

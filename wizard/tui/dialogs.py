@@ -57,6 +57,10 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
             )
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#header-fields").can_focus = False
+        self.query(Input).first().focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = list(self.query(Input))

@@ -240,6 +240,8 @@ class IncidentScreen(Screen[None]):
             checklist.add_options(
                 Selection(render.plain(f"{n}. {s}"), n, n in ticked) for n, s in enumerate(steps, 1)
             )
+            if steps:
+                checklist.highlighted = 0
 
     # -- acting --------------------------------------------------------------
 

@@ -82,9 +82,13 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
         self.unfinished = [r for r in self.app.list_sessions() if not r.finished]
-        self.fill("")
-        self.query_one("#filter", Input).focus()
+        filter_ = self.query_one("#filter", Input)
+        self.fill(filter_.value)
+        filter_.focus()
 
     def fill(self, query: str) -> None:
         trees = self.app.catalog.trees

@@ -1,0 +1,424 @@
+"""Every flow of the incident TUI, driven with Pilot on the fixture trees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, SelectionList, Static
+
+from tests.tui.conftest import MakeApp
+from wizard.export import render
+from wizard.store import Store
+from wizard.tui.app import WizardApp
+from wizard.tui.dialogs import HeaderDialog, KeysDialog, NoteDialog
+from wizard.tui.export_screen import ExportScreen
+from wizard.tui.fields import SubmitArea
+from wizard.tui.incident import IncidentScreen
+from wizard.tui.picker import PickerScreen
+
+
+def shown(app: WizardApp, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.render()) if widget.display else ""
+
+
+def session_of(app: WizardApp):  # type: ignore[no-untyped-def]
+    assert app.session is not None
+    return app.session
+
+
+async def test_pick_and_filter(make_app: MakeApp, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, PickerScreen)
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.option_count == 3
+        await pilot.press(*"wanip")  # fuzzy, on a symptom-less tree: matches the title? no
+        await pilot.press(*["backspace"] * 5)
+        await pilot.press(*"ringing")  # a symptom of demo-phone
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        assert ids[0] == "tree:demo-phone"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).tree_id == "demo-phone"
+        # A new session asks for the incident header; Escape skips it.
+        assert isinstance(app.screen, IncidentScreen)
+    assert store.sessions()[0].tree_id == "demo-phone"
+
+
+async def test_picker_filters_on_tags_and_lists_unfinished_first(
+    make_app: MakeApp, store: Store
+) -> None:
+    first = make_app("demo-edge")
+    async with first.run_test() as pilot:
+        await pilot.press("1")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        choices = app.screen.query_one("#choices", OptionList)
+        option = choices.get_option_at_index(0)
+        assert option.id is not None and option.id.startswith("session:")
+        await pilot.press(*"safety")  # the hostile tree's tag
+        assert choices.get_option_at_index(0).id == "tree:hostile"
+        await pilot.press(*["backspace"] * 6)
+        await pilot.press("enter")  # the highlighted unfinished session
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).current == "demo-edge/restart"
+
+
+async def test_header_sets_ticket_operator_and_facts(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone", ask_header=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HeaderDialog)
+        inputs = list(app.screen.query(Input))
+        assert [i.value for i in inputs] == ["", "jdoe", "", ""]
+        await pilot.press(*"INC-7", "enter", "enter", *"HQ", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        session = session_of(app)
+        assert session.meta == {"ticket": "INC-7", "operator": "jdoe"}
+        assert session.facts == {"site": "HQ"}
+        assert "Does the call reach HQ?" in shown(app, "#text")
+    row = store.sessions()[0]
+    assert row.ticket == "INC-7" and row.operator == "jdoe"
+
+
+async def test_header_escape_skips(make_app: MakeApp) -> None:
+    app = make_app("demo-phone", ask_header=True)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).events == []
+
+
+async def test_answer_by_number_arrows_and_mouse(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")  # Not sure -> carrier escalation
+        assert session_of(app).path[-1].answer == "Not sure"
+        await pilot.press("backspace")
+        await pilot.press("down", "enter")  # the second answer: No
+        assert session_of(app).path[-1].answer == "No"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert await pilot.click("#options", offset=(4, 0))  # the first answer: Yes
+        await pilot.pause()
+        steps = session_of(app).active_steps()
+        assert [s.answer for s in steps] == ["Yes"]
+        assert session_of(app).kind == "input"
+
+
+async def test_back_keeps_backtracked_step(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("2")
+        await pilot.press("backspace")
+        session = session_of(app)
+        assert session.current == "demo-phone/reaches"
+        assert [(s.answer, s.backtracked) for s in session.path] == [("No", True)]
+        assert "backtracked" in shown(app, "#path")
+        await pilot.press("backspace")  # nothing left: stays, says so
+        assert session.current == "demo-phone/reaches"
+        note = render(session, "markdown")
+        assert "~~Does the call reach {site}? → No~~ _(backtracked)_" in note
+    assert [e.type for e in store.events(session.id)] == ["answer", "back"]
+
+
+async def test_note_on_current_step(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        area = app.screen.query_one(SubmitArea)
+        area.post_message(  # a paste with an escape sequence in it
+            __import__("textual.events", fromlist=["Paste"]).Paste("from [b]carrier[/b]\x1b[2J")
+        )
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        session = session_of(app)
+        assert [n.text for n in session.pending_notes] == ["from [b]carrier[/b][2J"]
+        assert "from [b]carrier[/b]" in shown(app, "#notes")
+        await pilot.press("1")
+        assert session.path[0].notes[0].text == "from [b]carrier[/b][2J"
+        # Escape cancels a note.
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+    assert [e.type for e in store.events(session.id)] == ["note", "answer"]
+
+
+async def test_edit_facts_with_f(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, HeaderDialog)
+        inputs = list(app.screen.query(Input))
+        assert inputs[1].value == ""  # operator is prefilled only on the first header
+        inputs[2].value = "Paris\x1b]52;c;aGk=\x07"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        session = session_of(app)
+        assert session.facts == {"site": "Paris]52;c;aGk="}
+        assert "Paris" in shown(app, "#text")
+    assert store.events(session.id)[0].value == "Paris]52;c;aGk="
+
+
+async def test_input_validation_and_routes(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        assert app.focused is app.screen.query_one("#field")
+        await pilot.press(*"99")
+        assert "does not have the expected form" in shown(app, "#hint")
+        assert "Example: 404" in shown(app, "#hint")
+        await pilot.press("enter")  # refused: nothing recorded
+        assert session_of(app).kind == "input"
+        await pilot.press("backspace", "backspace", *"403")
+        assert "expected form" not in shown(app, "#hint")
+        await pilot.press("enter")
+        assert session_of(app).current == "demo-phone/fix-acl"  # routed by ^40[34]$
+        await pilot.press("backspace")
+        await pilot.press(*"500", "enter")
+        # The default `next` is a link into demo-edge.
+        assert session_of(app).current == "demo-edge/lcd"
+
+
+async def test_multiline_paste_in_input(make_app: MakeApp) -> None:
+    from textual.events import Paste
+
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        field = app.screen.query_one(SubmitArea)
+        field.post_message(Paste("  404\n"))
+        await pilot.pause()
+        assert field.text == "  404\n"
+        await pilot.press("enter")
+        assert session_of(app).path[-1].answer == "404"
+
+
+async def test_link_into_another_tree(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", *"500", "enter")
+        session = session_of(app)
+        assert session.trees_seen == ["demo-phone", "demo-edge"]
+        assert "↪ Continue in: Demo Edge offline" in shown(app, "#path")
+        assert "Demo Edge offline v1" in shown(app, "#status")
+        # Back skips the automatic link step, to the input.
+        await pilot.press("backspace")
+        assert session.current == "demo-phone/code"
+
+
+async def test_verify_fixed(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1", *"403", "enter")
+        assert shown(app, "#title") == "Fix the ACL for {site}"
+        checklist = app.screen.query_one("#checklist", SelectionList)
+        assert checklist.option_count == 2
+        checklist.focus()
+        await pilot.press("space")
+        assert store.ticks(session_of(app).id, "demo-phone/fix-acl") == {1}
+        await pilot.press("1")
+        assert session_of(app).outcome == "fixed"
+        assert "FIXED" in shown(app, "#kind")
+    assert store.sessions()[0].outcome == "fixed"
+
+
+async def test_verify_not_fixed_with_unresolved_continues(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1", *"404", "enter", "2")
+        session = session_of(app)
+        assert session.path[-1].answer == "Not fixed"
+        assert session.current == "demo-phone/carrier"
+        assert session.outcome == "escalated"
+
+
+async def test_not_fixed_without_unresolved_offers_escalation(
+    make_app: MakeApp, store: Store
+) -> None:
+    app = make_app("demo-edge")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "2")  # No WAN IP -> Fix DHCP -> Not fixed
+        assert session_of(app).outcome == "not-fixed"
+        assert "Customer Care" in shown(app, "#text")
+        options = app.screen.query_one("#options", OptionList)
+        first = options.get_option_at_index(0)
+        assert first.id == "end-escalate"
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+    assert store.sessions()[0].outcome == "not-fixed"
+
+
+async def test_escalation_collect_with_facts(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        session = session_of(app)
+        session.set_fact("site", "HQ")
+        await pilot.press("2")
+        collect = shown(app, "#collect")
+        assert "☐ The dialled number at HQ" in collect
+        assert "site: HQ" in collect
+        assert "ticket_ref: (not given)" in collect
+        assert "ESCALATED" in shown(app, "#kind")
+
+
+async def test_export_all_formats_copy_and_save(make_app: MakeApp, isolated_home: Path) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        session = session_of(app)
+        notes = {}
+        for fmt in ("markdown", "text", "json"):
+            assert screen.fmt == fmt
+            notes[fmt] = str(screen.query_one("#export-note", Static).render())
+            assert notes[fmt].rstrip("\n") == render(session, fmt).rstrip("\n")
+            await pilot.press("c")
+            assert app.clipboard == render(session, fmt)
+            status = str(screen.query_one("#export-status", Static).render())
+            assert "Sent" in status and "terminal's clipboard" in status
+            assert "copied" not in status.lower()
+            await pilot.press("s")
+            assert screen.saved is not None
+            assert screen.saved.read_text() == render(session, fmt)
+            assert str(screen.saved) in str(screen.query_one("#export-status", Static).render())
+            await pilot.press("t")
+        json.loads(notes["json"])
+        saved = sorted(p.name for p in (isolated_home / "exports").iterdir())
+        assert saved == [f"{session.id}.{s}" for s in ("json", "md", "txt")]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+
+
+async def test_resume_replays_and_continues(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1", *"403", "enter")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"half done", "enter")
+        await pilot.press("q")
+    session_id = session_of(app).id
+    row = store.get(session_id)
+    again = make_app(resume=row)
+    async with again.run_test() as pilot:
+        session = session_of(again)
+        assert session.id == session_id
+        assert session.current == "demo-phone/fix-acl"
+        assert [n.text for n in session.pending_notes] == ["half done"]
+        await pilot.press("1")
+    assert store.get(session_id).outcome == "fixed"
+    assert [e.type for e in store.events(session_id)][-1] == "answer"
+
+
+async def test_keys_dialog_lists_every_binding_with_id(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysDialog)
+        ids = {row[2] for row in app.screen.rows}
+        for expected in ("answer-1", "answer-9", "back", "note", "facts", "export", "quit"):
+            assert expected in ids
+        assert "palette" in ids
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+
+
+def test_every_binding_has_an_id() -> None:
+    from textual.binding import Binding
+
+    from wizard.tui.dialogs import HeaderDialog, KeysDialog, NoteDialog
+
+    for cls in (WizardApp, IncidentScreen, PickerScreen, ExportScreen, SubmitArea):
+        for b in cls.BINDINGS:
+            assert isinstance(b, Binding) and b.id, (cls.__name__, b)
+    for cls in (HeaderDialog, KeysDialog, NoteDialog):
+        for b in cls.BINDINGS:
+            assert isinstance(b, Binding) and b.id, (cls.__name__, b)
+
+
+async def test_command_palette_restart_and_jump(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        first = session_of(app).id
+        titles = [c[0] for c in app.palette_commands()]
+        assert "Export the ticket note" in titles and "Copy the ticket note" in titles
+        assert "Jump to tree: Demo Edge offline" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"restart")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session_of(app).id != first
+        assert session_of(app).tree_id == "demo-phone"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"jump edge")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session_of(app).tree_id == "demo-edge"
+        assert isinstance(app.screen, IncidentScreen)
+    assert len(store.sessions()) == 3
+
+
+async def test_copy_from_palette(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        app.copy_note()
+        assert app.clipboard == render(session_of(app), "markdown")
+
+
+async def test_markup_in_tree_text_is_literal(make_app: MakeApp) -> None:
+    app = make_app("hostile")
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = shown(app, "#text")
+        assert "Is [TODO] shown literally?" in text
+        assert "[bold]this[/bold]" in text
+        assert "\x1b" not in text
+        options = app.screen.query_one("#options", OptionList)
+        assert "[b]Yes[/b]" in str(options.get_option_at_index(0).prompt)
+        assert "Hostile [bold]markup[/bold] tree" in shown(app, "#status")
+        await pilot.press("1")
+        checklist = app.screen.query_one("#checklist", SelectionList)
+        assert "Step [TODO]" in str(checklist.get_option_at_index(0).prompt)
+
+
+async def test_layout_80x24_shows_the_essentials(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        for selector in ("#status", "#text", "#options", "#path"):
+            region = screen.query_one(selector).region
+            assert region.width > 0 and region.height > 0, selector
+            assert region.right <= 80 and region.bottom <= 24, selector
+        options = screen.query_one("#options", OptionList)
+        assert options.region.height >= options.option_count
+        await pilot.press("1", *"403", "enter")
+        options = screen.query_one("#options", OptionList)
+        assert options.region.bottom <= 24 - 1 - 7  # above the path panel and footer
