@@ -422,3 +422,20 @@ async def test_layout_80x24_shows_the_essentials(make_app: MakeApp) -> None:
         await pilot.press("1", *"403", "enter")
         options = screen.query_one("#options", OptionList)
         assert options.region.bottom <= 24 - 1 - 7  # above the path panel and footer
+
+
+async def test_picker_from_an_incident_and_back(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        app.open_picker()
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        choices = app.screen.query_one("#choices", OptionList)
+        # The escalated session is finished, so it is not offered for resume.
+        assert choices.get_option_at_index(0).id == "tree:demo-edge"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert len(app.screen_stack) == 1
+        assert session_of(app).tree_id == "demo-edge"

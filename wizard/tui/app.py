@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -54,7 +54,7 @@ class WizardApp(App[int]):
     TITLE = "edge-wizard"
     COMMANDS: ClassVar = {WizardCommands}
     # Below 100 columns the path panel moves under the step (see wizard.tcss).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (100, "-wide"),
     ]
@@ -155,6 +155,10 @@ class WizardApp(App[int]):
                 return screen
         return None
 
+    def _pop_to(self, screen: Screen[Any]) -> None:
+        for _ in range(len(self.screen_stack) - 1 - self.screen_stack.index(screen)):
+            self.pop_screen()
+
     def _show(self, recorder: Recorder, *, ask_header: bool) -> None:
         # Screens are never switched or replaced (the base screen cannot be):
         # one incident screen is pushed once, then loaded in place; the picker
@@ -164,8 +168,7 @@ class WizardApp(App[int]):
         if incident is None:
             self.push_screen(IncidentScreen(recorder))
         else:
-            while self.screen is not incident:
-                self.pop_screen()
+            self._pop_to(incident)
             incident.load(recorder)
         for note in self._startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
@@ -194,9 +197,9 @@ class WizardApp(App[int]):
 
         base = self.screen_stack[0]
         if isinstance(base, PickerScreen):
-            while self.screen is not base:
-                self.pop_screen()
-            base.reload()
+            picker: PickerScreen = base
+            self._pop_to(picker)
+            picker.reload()
         else:
             self.push_screen(PickerScreen())
 
