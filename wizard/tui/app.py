@@ -54,7 +54,7 @@ class WizardApp(App[int]):
     TITLE = "edge-wizard"
     COMMANDS: ClassVar = {WizardCommands}
     # Below 100 columns the path panel moves under the step (see wizard.tcss).
-    HORIZONTAL_BREAKPOINTS = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as an instance-or-None)
         (0, "-narrow"),
         (100, "-wide"),
     ]
