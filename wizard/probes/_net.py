@@ -87,7 +87,7 @@ def resolve(
     try:
         addrs = _getaddrinfo_bounded(h, port, family, socktype, deadline)
     except socket.gaierror as exc:
-        definite = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
+        definite = exc.errno in (socket.EAI_NONAME, vars(socket).get("EAI_NODATA", -5))
         raise ResolveFailed(f"{h} does not resolve: {exc.strerror}", definite=definite) from None
     if not addrs:
         raise ResolveFailed(f"{h} has no addresses", definite=True)

@@ -69,12 +69,14 @@ def run_probe_command(
     """Run the probe described by ``args`` (see :func:`add_probe_parser`); return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    name: str | None = getattr(args, "name", None)
-    if getattr(args, "list", False) or not name:
+    opts = vars(args)
+    name: str | None = opts.get("name")
+    as_json = bool(opts.get("json"))
+    if opts.get("list") or not name:
         list_probes(out)
         return 0
     raw: dict[str, str] = {}
-    for item in getattr(args, "param", None) or []:
+    for item in opts.get("param") or []:
         key, sep, value = str(item).partition("=")
         if not sep or not key.strip():
             err.write(f"edge-wizard probe: --param needs KEY=VALUE, got '{item}'\n")
@@ -92,11 +94,11 @@ def run_probe_command(
             err.write(", ".join(p.name for p in PROBES[name].params) + ")\n")
         return EXIT_USAGE
     spec = PROBES[name]
-    if not getattr(args, "json", False):
+    if not as_json:
         out.write(f"Checking {spec.target(raw)} ...\n")
         out.flush()
     result = run_probe(name, raw)
-    if getattr(args, "json", False):
+    if as_json:
         out.write(json.dumps(result.to_json(), indent=2) + "\n")
     else:
         out.write(f"{result.outcome.upper()}: {result.summary}\n")
