@@ -1,0 +1,93 @@
+"""run/resume/sessions/export as registered by wizard.session_commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tui.cli_parser import run
+from tests.tui.conftest import GOOD
+from wizard.catalog import load_files, tree_files
+from wizard.export import render
+from wizard.graph import build_graph
+from wizard.session import Session
+from wizard.store import Recorder, Store
+
+
+@pytest.fixture
+def walked(isolated_home: Path) -> Session:
+    catalog = load_files(tree_files([GOOD]))
+    session = Session(build_graph(catalog.trees.values()), catalog.trees, "demo-phone")
+    store = Store.open_default()
+    recorder = Recorder(store, session)
+    session.set_meta("ticket", "INC-9")
+    session.answer("1")
+    session.note("checked the [TODO] list")
+    session.answer("403")
+    recorder.sync()
+    store.close()
+    return session
+
+
+def test_sessions_table_and_json(walked: Session, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("sessions") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["SESSION", "TREE", "VERSION", "STATE", "STARTED", "STEPS", "TICKET"]
+    assert out[1].split()[:4] == [walked.id, "demo-phone", "v2", "in-progress"]
+    assert out[1].split()[-2:] == ["2", "INC-9"]
+    assert run("sessions", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["id"] == walked.id and rows[0]["state"] == "in-progress"
+    assert set(rows[0]) >= {"id", "tree", "version", "state", "started", "steps", "ticket"}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "json"])
+def test_export_matches_the_session_note(
+    walked: Session, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("export", walked.id, "--format", fmt, "--trees", str(GOOD)) == 0
+    assert capsys.readouterr().out == render(walked, fmt)  # type: ignore[arg-type]
+
+
+def test_export_to_file_and_by_prefix(walked: Session, tmp_path: Path) -> None:
+    out = tmp_path / "note.md"
+    assert run("--trees", str(GOOD), "export", walked.id[:-2], "-o", str(out)) == 0
+    assert out.read_text() == render(walked, "markdown")
+
+
+def test_usage_errors_exit_2(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("export", "nope") == 2
+    assert capsys.readouterr().err.startswith("edge-wizard: no session 'nope'")
+    assert run("resume") == 2
+    assert "no unfinished session" in capsys.readouterr().err
+    assert run("run", "no-such-tree", "--trees", str(GOOD)) == 2
+    assert "no tree 'no-such-tree'" in capsys.readouterr().err
+
+
+def test_export_when_tree_is_gone(walked: Session, capsys: pytest.CaptureFixture[str]) -> None:
+    # Without --trees the fixture tree is not loaded.
+    assert run("export", walked.id) == 2
+    assert "needs tree 'demo-phone'" in capsys.readouterr().err
+
+
+def test_headless_commands_never_import_textual(walked: Session, isolated_home: Path) -> None:
+    code = (
+        "import sys\n"
+        "from tests.tui.cli_parser import run\n"
+        f"run('sessions'); run('export', '{walked.id}', '--trees', r'{GOOD}')\n"
+        "assert 'textual' not in sys.modules and 'rich' not in sys.modules\n"
+        "import wizard.store, wizard.session_commands\n"
+        "assert 'textual' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
