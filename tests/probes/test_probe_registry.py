@@ -198,7 +198,7 @@ def test_timeout_is_a_hard_bound() -> None:
             r = run_probe(name, {"host": "127.0.0.1", "port": str(silent.port), "timeout": "0.7"})
             took = time.monotonic() - start
             assert r.outcome == "fail", name
-            assert 0.6 <= took < 1.2, (name, took)
+            assert 0.6 <= took < 1.5, (name, took)
     finally:
         silent.close()
 
@@ -252,7 +252,7 @@ async def test_async_does_not_block_the_event_loop() -> None:
     finally:
         silent.close()
     assert r.outcome == "fail"
-    assert ticks >= 14, ticks
+    assert ticks >= 10, ticks  # about 20 expected in 1 s
 
 
 async def test_async_is_cancellable() -> None:
