@@ -1,0 +1,79 @@
+"""Snapshots of every screen at 80x24 (SSH worst case) and 120x40.
+
+Time is frozen and session ids are fixed by the app factory, so the elapsed
+timer and the ids in the header never change between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import GOOD, STARTED, FrozenClock, MakeApp, catalog_of
+from wizard.graph import build_graph
+from wizard.session import Session
+from wizard.store import Recorder, Store
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+Before = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def keys(*presses: str) -> Before:
+    async def run(pilot: Pilot[Any]) -> None:
+        for key in presses:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return run
+
+
+SCREENS: dict[str, tuple[str | None, bool, Before | None]] = {
+    # name: (tree to run, ask for the header, keys to press first)
+    "picker": (None, False, None),
+    "picker-filtered": (None, False, keys(*"carrier")),
+    "header": ("demo-phone", True, None),
+    "question": ("demo-phone", False, None),
+    "question-help-hidden": ("demo-phone", False, keys("h")),
+    "input-invalid": ("demo-phone", False, keys("1", "9", "9")),
+    "resolution": ("demo-phone", False, keys("1", "4", "0", "3", "enter")),
+    "fixed": ("demo-phone", False, keys("1", "4", "0", "3", "enter", "1")),
+    "escalation": ("demo-phone", False, keys("2")),
+    "not-fixed": ("demo-edge", False, keys("2", "2")),
+    "linked-with-backtrack": (
+        "demo-phone",
+        False,
+        keys("2", "backspace", "1", "5", "0", "0", "enter"),
+    ),
+    "note": ("demo-phone", False, keys("n", *"carrier ok")),
+    "keys": ("demo-phone", False, keys("question_mark")),
+    "export": ("demo-phone", False, keys("2", "e")),
+    "export-text": ("demo-phone", False, keys("2", "e", "t")),
+    "markup-literal": ("hostile", False, None),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(
+    snap_compare: Any, make_app: MakeApp, store: Store, name: str, size: tuple[int, int]
+) -> None:
+    tree, ask_header, before = SCREENS[name]
+    app = make_app(tree, ask_header=ask_header)
+    if name.startswith("picker"):
+        # An unfinished session, listed first, ready to resume.
+        catalog = catalog_of(GOOD)
+        session = Session(
+            build_graph(catalog.trees.values()),
+            catalog.trees,
+            "demo-edge",
+            session_id="20260314-080000-beef",
+            started_at=STARTED,
+            clock=FrozenClock(),
+        )
+        session.set_meta("ticket", "INC-42")
+        session.answer("1")
+        Recorder(store, session).sync()
+    assert snap_compare(app, terminal_size=size, run_before=before)
