@@ -23,3 +23,9 @@ def run(*argv: str) -> int:
     if args.command is None:
         return session_commands.open_picker(args)
     return int(args.func(args))
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(run(*sys.argv[1:]))

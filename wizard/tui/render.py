@@ -54,14 +54,14 @@ def elapsed(since: datetime, now: datetime) -> str:
 def status_line(session: Session, view: View) -> Content:
     tree = session.trees[view.tree]
     since = elapsed(session.started_at, session.clock())
+    # The timer comes first so a long title on a narrow terminal cuts the id, not it.
     return Content.assemble(
+        (f"⏱ {since}", "bold"),
+        ("  ·  ", "dim"),
         (strip_controls(tree.title), "bold"),
         f" v{tree.version}",
         ("  ·  session ", "dim"),
         session.id,
-        ("  ·  ", "dim"),
-        (f"⏱ {since}", "bold"),
-        (" since start", "dim"),
     )
 
 
