@@ -73,6 +73,8 @@ class IncidentScreen(Screen[None]):
         self.recorder = recorder
         self.show_help = True
         self._error = ""
+        self._shown: dict[str, Content] = {}
+        self._options: list[tuple[Content, str]] = []
 
     @property
     def session(self) -> Session:
@@ -113,95 +115,97 @@ class IncidentScreen(Screen[None]):
         self._error = ""
         self.refresh_view()
 
+    def _put(self, selector: str, content: Content, display: bool = True) -> None:
+        """Update a Static only when its content changes: every update costs a layout."""
+        widget = self.query_one(selector, Static)
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            widget.update(content)
+        if widget.display != display:
+            widget.display = display
+
     def refresh_view(self) -> None:
+        # One batch: the terminal gets a single frame with the new step.
+        with self.app.batch_update():
+            self._refresh_view()
+
+    def _refresh_view(self) -> None:
         session = self.recorder.session
         view = session.view()
         kind = view.kind
         ended = session.outcome
-        q = self.query_one
-        q("#status", Static).update(render.status_line(session, view))
+        self._put("#status", render.status_line(session, view))
 
         label = render.KIND_LABELS.get(kind, kind.title())
         if ended:
             label = f"{label} · {render.OUTCOME_LABELS[ended]}"
-        q("#kind", Static).update(Content.styled(label.upper(), "bold"))
-        q("#kind").set_class(bool(ended), "-ended")
+        self._put("#kind", Content.styled(label.upper(), "bold"))
+        self.query_one("#kind").set_class(bool(ended), "-ended")
 
-        title = q("#title", Static)
-        title.update(render.plain(view.title))
-        title.display = bool(view.title)
+        self._put("#title", render.plain(view.title), bool(view.title))
 
-        text = q("#text", Static)
         body = view.text if kind in ("resolution", "escalation") else view.prompt
         if ended == "not-fixed":
             body = "\n\n".join(p for p in (view.text, NOT_FIXED_ESCALATION) if p)
-        text.update(render.plain(body))
-        text.display = bool(body)
+        self._put("#text", render.plain(body), bool(body))
 
-        help_ = q("#help", Static)
-        help_.update(render.plain(view.help))
-        help_.display = bool(view.help) and self.show_help and not ended
+        show_help = bool(view.help) and self.show_help and not ended
+        self._put("#help", render.plain(view.help), show_help)
 
         self._show_checklist(view.node, view.steps if kind == "resolution" else [])
 
-        collect = q("#collect", Static)
         if kind == "escalation" or ended == "not-fixed":
             items = [render.plain(f"☐ {c}") for c in view.collect]
             if ended == "not-fixed":
                 items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
-            collect.update(
-                render.lines(
-                    [
-                        render.styled("Collect for support", "bold"),
-                        *items,
-                        render.styled("Gathered so far", "bold"),
-                        render.gathered(session),
-                    ]
-                )
+            collect = render.lines(
+                [
+                    render.styled("Collect for support", "bold"),
+                    *items,
+                    render.styled("Gathered so far", "bold"),
+                    render.gathered(session),
+                ]
             )
-            collect.display = True
+            self._put("#collect", collect)
         else:
-            collect.display = False
+            self._put("#collect", Content(""), False)
 
-        prompt = q("#prompt", Static)
-        prompt.update(render.styled(view.prompt, "bold") if kind == "resolution" else Content(""))
-        prompt.display = kind == "resolution" and not ended
+        is_verify = kind == "resolution" and not ended
+        self._put("#prompt", render.styled(view.prompt if is_verify else "", "bold"), is_verify)
 
-        field = q("#field", SubmitArea)
+        field = self.query_one("#field", SubmitArea)
         is_input = kind == "input" and not ended
-        field.display = is_input
+        if field.display != is_input:
+            field.display = is_input
         if is_input and field.text:
             field.load_text("")
         self._show_hint(view.example if is_input else "", view.help)
 
-        options = q("#options", OptionList)
-        options.clear_options()
+        options = self.query_one("#options", OptionList)
         if ended:
-            labels = self._end_actions()
-            options.add_options(
-                Option(self._numbered(n, END_ACTIONS[key]), id=key)
-                for n, key in enumerate(labels, 1)
-            )
+            keys = self._end_actions()
+            wanted = [(self._numbered(n, END_ACTIONS[k]), k) for n, k in enumerate(keys, 1)]
         else:
-            options.add_options(
-                Option(self._numbered(n, o), id=f"answer-{n}")
-                for n, o in enumerate(view.options, 1)
-            )
-        options.display = options.option_count > 0
-        if options.option_count:
+            wanted = [(self._numbered(n, o), f"answer-{n}") for n, o in enumerate(view.options, 1)]
+        if wanted != self._options:
+            self._options = wanted
+            options.clear_options()
+            options.add_options(Option(prompt, id=key) for prompt, key in wanted)
+        if options.display != bool(wanted):
+            options.display = bool(wanted)
+        if wanted:
             options.highlighted = 0
 
-        notes = q("#notes", Static)
         pending = session.pending_notes + session.end_notes
-        notes.update(render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending]))
-        notes.display = bool(pending)
+        notes = render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
+        self._put("#notes", notes, bool(pending))
 
-        q("#path", Static).update(render.path_panel(session))
-        q("#path-box", VerticalScroll).scroll_end(animate=False)
-        q("#main", VerticalScroll).scroll_home(animate=False)
+        self._put("#path", render.path_panel(session))
+        self.query_one("#path-box", VerticalScroll).scroll_end(animate=False)
+        self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         if is_input:
             field.focus()
-        elif options.option_count:
+        elif wanted:
             options.focus()
 
     @staticmethod
@@ -215,12 +219,10 @@ class IncidentScreen(Screen[None]):
         return keys
 
     def _show_hint(self, example: str, help_text: str) -> None:
-        hint = self.query_one("#hint", Static)
         kind = self.recorder.session.kind
         if kind != "input" or self.recorder.session.finished:
             extra = "" if self.show_help or not help_text else "h shows help"
-            hint.update(render.styled(extra, "dim"))
-            hint.display = bool(extra)
+            self._put("#hint", render.styled(extra, "dim"), bool(extra))
             return
         parts: list[Content] = []
         if example:
@@ -228,11 +230,13 @@ class IncidentScreen(Screen[None]):
         if self._error:
             parts.append(render.styled(f"✗ {self._error}", "bold $error"))
         parts.append(render.styled("Enter submits · Ctrl+J new line · Esc leaves the field", "dim"))
-        hint.update(render.lines(parts))
-        hint.display = True
+        self._put("#hint", render.lines(parts))
 
     def _show_checklist(self, node: str, steps: list[str]) -> None:
         checklist: SelectionList[int] = self.query_one("#checklist", SelectionList)
+        if not steps and not checklist.option_count:
+            checklist.display = False
+            return
         checklist.display = bool(steps)
         ticked = self.app.store_ticks(self.recorder.session.id, node) if steps else set()
         with checklist.prevent(SelectionList.SelectedChanged):

@@ -15,6 +15,7 @@ from wizard.sanitize import strip_controls
 from wizard.session import Session, View
 
 PATH_PROMPT_WIDTH = 70
+PATH_PANEL_LINES = 30
 KIND_LABELS = {
     "question": "Question",
     "input": "Input",
@@ -89,6 +90,13 @@ def path_panel(session: Session) -> Content:
         out.append(styled(f" ■ {OUTCOME_LABELS[session.outcome]}", "bold"))
     if len(out) == 1:
         out.append(styled("(no steps yet)", "dim"))
+    # The panel shows the end of the path; a long walk (or much going back and
+    # forth) must not make every step slower to draw. The note keeps it all.
+    if len(out) > PATH_PANEL_LINES + 1:
+        hidden = len(out) - PATH_PANEL_LINES - 1
+        out = [out[0], styled(f"  … {hidden} earlier line(s): see the note (e)", "dim")] + out[
+            -PATH_PANEL_LINES:
+        ]
     return lines(out)
 
 

@@ -1,0 +1,154 @@
+"""Driving apps through a real terminal (a private tmux server) for the TUI benchmarks.
+
+Times are taken outside the app: from a key (or a launch) sent to tmux to the
+moment `capture-pane` shows the expected text. That includes the terminal round
+trip a person sees, and none of Pilot's idle waits.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+BARE_APP = """
+import sys
+from textual.app import App
+from textual.widgets import OptionList, Static
+
+TEXTS = ["Alpha: does the call reach the site?", "Beta: which SIP code shows?"]
+
+class Bare(App):
+    BINDINGS = [("1", "swap", "swap"), ("backspace", "swap", "swap")]
+    n = 0
+    def compose(self):
+        yield Static(TEXTS[0], id="text")
+        yield OptionList("Yes", "No", "Not sure", id="options")
+    def action_swap(self):
+        self.n = 1 - self.n
+        self.query_one("#text", Static).update(TEXTS[self.n])
+        options = self.query_one("#options", OptionList)
+        options.clear_options()
+        options.add_options(["Yes", "No"] if self.n else ["Yes", "No", "Not sure"])
+
+Bare().run()
+"""
+
+TREE = """\
+id: bench-step
+title: Benchmark steps
+summary: Two questions back and forth, for timing one step.
+version: 1
+start: alpha
+nodes:
+  alpha:
+    kind: question
+    text: "Alpha: does the call reach the site?"
+    answers:
+      - {label: "Yes", next: beta}
+      - {label: "No", next: done}
+      - {label: Not sure, next: done}
+    sources: [inferred]
+  beta:
+    kind: question
+    text: "Beta: which SIP code shows?"
+    answers:
+      - {label: "Yes", next: done}
+      - {label: "No", next: done}
+    sources: [inferred]
+  done:
+    kind: resolution
+    title: Done
+    steps: [Nothing.]
+    sources: [inferred]
+"""
+
+
+def have_tmux() -> bool:
+    return shutil.which("tmux") is not None
+
+
+def wizard_command() -> list[str]:
+    """The installed `edge-wizard` when it has the session commands, else the same code."""
+    installed = BIN / "edge-wizard"
+    if installed.exists():
+        probe = subprocess.run([str(installed), "run", "--help"], capture_output=True)
+        if probe.returncode == 0:
+            return [str(installed)]
+    return [sys.executable, str(ROOT / "tests" / "tui" / "cli_parser.py")]
+
+
+class Workspace:
+    """A temp home, the two-question tree, the bare app script, and a tmux server."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="ew-bench-"))
+        self.home = self.dir / "home"
+        self.trees = self.dir / "trees"
+        self.trees.mkdir()
+        (self.trees / "bench-step.yaml").write_text(TREE)
+        self.bare = self.dir / "bare_app.py"
+        self.bare.write_text(BARE_APP)
+        self.socket = f"ew-bench-{os.getpid()}"
+        self.tmux("new-session", "-d", "-s", "bench", "-x", "80", "-y", "24", "sleep 100000")
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True
+        ).stdout
+
+    def launch(self, argv: list[str], name: str = "bench") -> float:
+        """Start argv in tmux session `name` (replacing what runs there); returns the start time."""
+        env = (
+            f"EDGE_WIZARD_HOME='{self.home}' PYTHONPATH='{ROOT}' TERM=xterm-256color"
+            " TEXTUAL_ANIMATIONS=none"
+        )
+        command = "exec env " + env + " " + " ".join(f"'{a}'" for a in argv)
+        self.tmux("kill-session", "-t", name)
+        start = time.perf_counter()
+        self.tmux(
+            "new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"cd '{ROOT}'; {command}"
+        )
+        return start
+
+    def screen(self, name: str = "bench") -> str:
+        return self.tmux("capture-pane", "-p", "-t", name)
+
+    def wait_for(self, text: str, timeout: float = 30, name: str = "bench") -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if text in self.screen(name):
+                return time.perf_counter()
+        raise TimeoutError(f"{text!r} never appeared:\n{self.screen(name)}")
+
+    def wait_gone(self, text: str, timeout: float = 30, name: str = "bench") -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if text not in self.screen(name):
+                return time.perf_counter()
+        raise TimeoutError(f"{text!r} stayed:\n{self.screen(name)}")
+
+    def key(self, key: str, name: str = "bench") -> float:
+        start = time.perf_counter()
+        self.tmux("send-keys", "-t", name, key)
+        return start
+
+    def pid(self) -> int:
+        return int(self.tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
+
+    def peak_rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.pid()}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,0 +1,70 @@
+"""Start-up: `edge-wizard run TREE` in a terminal until its first question is drawn,
+against a bare Textual app (one static text and an option list) measured the
+same way in the same run. Target: at most 1.3x the bare app. Also the peak
+memory (VmHWM) of the picker with every tree loaded, against the bare app.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _terminal import Workspace, have_tmux, wizard_command
+
+RUNS = 7
+TARGET = 1.3
+
+
+def time_launch(ws: Workspace, argv: list[str], text: str) -> float:
+    start = ws.launch(argv)
+    return ws.wait_for(text) - start
+
+
+def main() -> None:
+    if not have_tmux():
+        print("skipped: tmux is not installed")
+        return
+    ws = Workspace()
+    try:
+        wizard = [*wizard_command(), "--trees", str(ws.trees)]
+        bare = [sys.executable, str(ws.bare)]
+        run = [*wizard, "run", "bench-step"]
+        question = "Alpha: does the call reach"
+        # One warm-up each, so both read their files from the page cache.
+        time_launch(ws, bare, question)
+        time_launch(ws, run, question)
+        bare_times, run_times = [], []
+        for _ in range(RUNS):  # interleaved, so machine noise hits both alike
+            bare_times.append(time_launch(ws, bare, question))
+            run_times.append(time_launch(ws, run, question))
+        bare_s = statistics.median(bare_times)
+        run_s = statistics.median(run_times)
+        ratio = run_s / bare_s
+        print(
+            f"bare Textual app, launch to first paint: {bare_s * 1000:7.0f} ms (median of {RUNS})"
+        )
+        print(f"edge-wizard run TREE, to first question:  {run_s * 1000:7.0f} ms")
+        verdict = "ok" if ratio <= TARGET else "over target"
+        print(f"ratio: {ratio:.2f}x (target <= {TARGET}x): {verdict}")
+
+        time_launch(ws, bare, question)
+        time.sleep(0.5)
+        bare_mem = ws.peak_rss_mib()
+        time_launch(ws, wizard, "Benchmark steps")
+        time.sleep(0.5)
+        picker_mem = ws.peak_rss_mib()
+        print(f"peak memory, bare app:                  {bare_mem:7.1f} MiB")
+        print(
+            f"peak memory, picker with all trees:     {picker_mem:7.1f} MiB"
+            f" ({picker_mem / bare_mem:.2f}x)"
+        )
+    finally:
+        ws.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""One step: an answer key sent through the terminal until the next question is
+on screen, against a bare Textual app that swaps a text and an option list on
+the same key, measured the same way in the same run (tmux, not Pilot: Pilot's
+pause() waits for idle and adds ~80 ms). Targets: median under 50 ms, and at
+most 1.5x the bare app.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _terminal import Workspace, have_tmux, wizard_command
+
+STEPS = 30
+TARGET_MS = 50
+TARGET_RATIO = 1.5
+ALPHA = "Alpha: does the call reach"
+BETA = "Beta: which SIP code"
+
+
+def open_app(ws: Workspace, argv: list[str], name: str) -> None:
+    ws.launch(argv, name)
+    ws.wait_for(ALPHA, name=name)
+    if "Incident header" in ws.screen(name):
+        ws.key("Escape", name)
+        ws.wait_gone("Incident header", name=name)
+
+
+def one_step(ws: Workspace, name: str) -> tuple[float, float]:
+    """Forward with 1, then back with backspace; both are one redraw."""
+    start = ws.key("1", name)
+    forward = ws.wait_for(BETA, name=name) - start
+    # The wizard keeps Alpha in its path panel, so "back" ends when Beta goes.
+    start = ws.key("BSpace", name)
+    back = ws.wait_gone(BETA, name=name) - start
+    return forward, back
+
+
+def main() -> None:
+    if not have_tmux():
+        print("skipped: tmux is not installed")
+        return
+    ws = Workspace()
+    try:
+        open_app(ws, [sys.executable, str(ws.bare)], "bare")
+        argv = [*wizard_command(), "--trees", str(ws.trees), "run", "bench-step"]
+        open_app(ws, argv, "wizard")
+        bare: list[float] = []
+        wizard: list[float] = []
+        for _ in range(STEPS):  # interleaved, so machine noise hits both alike
+            bare += one_step(ws, "bare")
+            wizard += one_step(ws, "wizard")
+        bare_ms = statistics.median(bare) * 1000
+        wizard_ms = statistics.median(wizard) * 1000
+        ratio = wizard_ms / bare_ms
+        print(f"bare Textual app, key to redraw:   {bare_ms:6.1f} ms (median of {len(bare)})")
+        print(f"edge-wizard, answer to next step:  {wizard_ms:6.1f} ms")
+        ok = wizard_ms < TARGET_MS and ratio <= TARGET_RATIO
+        print(
+            f"ratio: {ratio:.2f}x (targets: < {TARGET_MS} ms and <= {TARGET_RATIO}x):"
+            f" {'ok' if ok else 'over target'}"
+        )
+    finally:
+        ws.close()
+
+
+if __name__ == "__main__":
+    main()
