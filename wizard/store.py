@@ -25,11 +25,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wizard.graph import Graph
-from wizard.model import Tree
 from wizard.sanitize import strip_controls
 from wizard.session import Event, Session, utc_now
+
+if TYPE_CHECKING:
+    from wizard.graph import Graph
+    from wizard.model import Tree
 
 ENV_HOME = "EDGE_WIZARD_HOME"
 DB_NAME = "sessions.sqlite3"

@@ -18,11 +18,13 @@ from wizard.catalog import Catalog
 from wizard.sanitize import strip_controls
 from wizard.session import Session, new_session_id, utc_now
 from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
-from wizard.tui.commands import PaletteCommand, WizardCommands
 from wizard.tui.incident import IncidentScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from wizard.graph import Graph
+    from wizard.tui.commands import PaletteCommand
 
 
 def login_name() -> str:
@@ -49,10 +51,17 @@ class Launch:
     ask_header: bool = True
 
 
+def _commands_provider() -> type[Provider]:
+    # Loaded when the palette first opens, not before the first frame.
+    from wizard.tui.commands import WizardCommands
+
+    return WizardCommands
+
+
 class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "edge-wizard"
-    COMMANDS: ClassVar = {WizardCommands}
+    COMMANDS: ClassVar = {lambda: _commands_provider()}
     # Below 100 columns the path panel moves under the step (see wizard.tcss).
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as an instance-or-None)
         (0, "-narrow"),
@@ -145,7 +154,9 @@ class WizardApp(App[int]):
             self.notify(note, severity="warning", timeout=10, markup=False)
         self._startup_notes = []
         if self.launch.tree_id is not None and self.launch.resume is None:
-            self.edit_header(first=True)
+            # After the first frame: the question is on screen at once, the
+            # header comes over it a moment later.
+            self.call_after_refresh(self.edit_header, first=True)
 
     # -- navigation -----------------------------------------------------------
 

@@ -16,17 +16,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, SelectionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from wizard.session import AnswerError, Session, SessionEnded
 from wizard.store import Recorder
 from wizard.tui import render
-from wizard.tui.fields import SubmitArea
 
 if TYPE_CHECKING:
+    from textual.widgets import SelectionList, TextArea
+
     from wizard.tui.app import WizardApp
+    from wizard.tui.fields import SubmitArea
 
 # What the admin can do once the walk has ended, as numbered options.
 END_ACTIONS: dict[str, str] = {
@@ -88,10 +89,8 @@ class IncidentScreen(Screen[None]):
                 yield Static(id="title")
                 yield Static(id="text")
                 yield Static(id="help")
-                yield SelectionList[int](id="checklist")
                 yield Static(id="collect")
                 yield Static(id="prompt")
-                yield SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
                 yield Static(id="hint")
                 yield OptionList(id="options")
                 yield Static(id="notes")
@@ -173,12 +172,13 @@ class IncidentScreen(Screen[None]):
         is_verify = kind == "resolution" and not ended
         self._put("#prompt", render.styled(view.prompt if is_verify else "", "bold"), is_verify)
 
-        field = self.query_one("#field", SubmitArea)
         is_input = kind == "input" and not ended
-        if field.display != is_input:
-            field.display = is_input
-        if is_input and field.text:
-            field.load_text("")
+        field = self._field(create=is_input)
+        if field is not None:
+            if field.display != is_input:
+                field.display = is_input
+            if is_input and field.text:
+                field.load_text("")
         self._show_hint(view.example if is_input else "", view.help)
 
         options = self.query_one("#options", OptionList)
@@ -203,8 +203,9 @@ class IncidentScreen(Screen[None]):
         self._put("#path", render.path_panel(session))
         self.query_one("#path-box", VerticalScroll).scroll_end(animate=False)
         self.query_one("#main", VerticalScroll).scroll_home(animate=False)
-        if is_input:
-            field.focus()
+        if field is not None and is_input:
+            # A field mounted just now takes focus once it is in the layout.
+            self.call_after_refresh(field.focus)
         elif wanted:
             options.focus()
 
@@ -232,8 +233,30 @@ class IncidentScreen(Screen[None]):
         parts.append(render.styled("Enter submits · Ctrl+J new line · Esc leaves the field", "dim"))
         self._put("#hint", render.lines(parts))
 
+    # The text field and the checklist are mounted when first needed: most
+    # walks start on a question, and fewer widgets make the first frame sooner.
+    def _field(self, *, create: bool) -> SubmitArea | None:
+        from wizard.tui.fields import SubmitArea
+
+        if self.query("#field"):
+            return self.query_one("#field", SubmitArea)
+        if not create:
+            return None
+        field = SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
+        self.query_one("#main").mount(field, after=self.query_one("#prompt"))
+        return field
+
     def _show_checklist(self, node: str, steps: list[str]) -> None:
-        checklist: SelectionList[int] = self.query_one("#checklist", SelectionList)
+        if not steps and not self.query("#checklist"):
+            return
+        from textual.widgets import SelectionList
+        from textual.widgets.selection_list import Selection
+
+        if self.query("#checklist"):
+            checklist: SelectionList[int] = self.query_one("#checklist", SelectionList)
+        else:
+            checklist = SelectionList[int](id="checklist")
+            self.query_one("#main").mount(checklist, after=self.query_one("#help"))
         if not steps and not checklist.option_count:
             checklist.display = False
             return
@@ -297,7 +320,7 @@ class IncidentScreen(Screen[None]):
         self._error = ""
         self._after()
 
-    def on_text_area_changed(self, event: SubmitArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Inline validation: the core's own check, without recording anything."""
         session = self.recorder.session
         if session.kind != "input" or session.finished:

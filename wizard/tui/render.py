@@ -94,9 +94,8 @@ def path_panel(session: Session) -> Content:
     # forth) must not make every step slower to draw. The note keeps it all.
     if len(out) > PATH_PANEL_LINES + 1:
         hidden = len(out) - PATH_PANEL_LINES - 1
-        out = [out[0], styled(f"  … {hidden} earlier line(s): see the note (e)", "dim")] + out[
-            -PATH_PANEL_LINES:
-        ]
+        more = styled(f"  … {hidden} earlier line(s): see the note (e)", "dim")
+        out = [out[0], more, *out[-PATH_PANEL_LINES:]]
     return lines(out)
 
 
