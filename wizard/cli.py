@@ -7,6 +7,7 @@ stays fast and never loads Textual.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -133,6 +134,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from wizard.validate import validate_catalog
     from wizard.yamlnodes import HAVE_LIBYAML
 
+    # Loading builds millions of small acyclic objects; the cyclic collector
+    # would walk them all again and again for nothing (measured: half of the
+    # run on 500 trees). Reference counting still frees everything, and the
+    # process ends when validation does.
+    gc.disable()
     if not HAVE_LIBYAML:
         _err("warning: PyYAML was built without libyaml; validation runs ~10x slower")
     configured = tree_files(configured_dirs(args.trees))

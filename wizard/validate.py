@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -148,6 +149,18 @@ def _node_of(trees: dict[str, Tree], name: str) -> Node:
     return trees[tree_id].nodes[node_id]
 
 
+def _closure(adjacency: Any, sources: Iterable[str]) -> set[str]:
+    """Every node reachable from `sources` along `adjacency` (succ or pred), in one pass."""
+    seen = set(sources)
+    queue = list(seen)
+    while queue:
+        for neighbour in adjacency[queue.pop()]:
+            if neighbour not in seen:
+                seen.add(neighbour)
+                queue.append(neighbour)
+    return seen
+
+
 def _entries(trees: dict[str, Tree]) -> list[str]:
     return [node_name(t.id, t.start) for t in trees.values() if t.start in t.nodes]
 
@@ -178,11 +191,7 @@ def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], se
 
 def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str]) -> list[Finding]:
     found = []
-    reachable: set[str] = set()
-    for entry in _entries(trees):
-        if entry not in reachable:
-            reachable.add(entry)
-            reachable |= nx.descendants(graph, entry)
+    reachable = _closure(graph.succ, _entries(trees))
     startless = {t.id for t in trees.values() if t.start not in t.nodes}
     for name in graph.nodes:
         if name not in reachable and graph.nodes[name]["tree"] not in startless:
@@ -195,16 +204,16 @@ def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str
     # Dead ends explained by a missing target, a broken node or a cycle are
     # reported by those rules; what is left is a node whose every way leads
     # into a loop.
-    ends = {n for n in graph.nodes if graph.nodes[n]["kind"] in TERMINAL_KINDS}
-    can_finish = set(ends)
-    for end in ends:
-        can_finish |= nx.ancestors(graph, end)
-    explained: set[str] = set()
-    for name in graph.nodes:
-        choices = graph.nodes[name]["choices"]
-        if _node_of(trees, name).broken or any(c["target"] is None for c in choices):
-            explained.add(name)
-            explained |= nx.ancestors(graph, name)
+    nodes = graph.nodes
+    can_finish = _closure(graph.pred, [n for n in nodes if nodes[n]["kind"] in TERMINAL_KINDS])
+    explained = _closure(
+        graph.pred,
+        [
+            n
+            for n in nodes
+            if _node_of(trees, n).broken or any(c["target"] is None for c in nodes[n]["choices"])
+        ],
+    )
     for name in graph.nodes:
         if name not in can_finish and name not in explained and name not in in_cycles:
             node = _node_of(trees, name)
@@ -219,10 +228,6 @@ def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str
     return found
 
 
-def _facts_of(tree: Tree) -> frozenset[str]:
-    return frozenset(f.var for f in tree.facts)
-
-
 def _acyclic_order(graph: Graph, in_cycles: set[str]) -> tuple[Graph, list[str]]:
     dag = graph
     if in_cycles:
@@ -232,66 +237,93 @@ def _acyclic_order(graph: Graph, in_cycles: set[str]) -> tuple[Graph, list[str]]
 
 
 def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
-    """E209 when no path sets a used variable, W301 when some path leaves it unset."""
-    always: dict[str, frozenset[str]] = {}
-    maybe: dict[str, frozenset[str]] = {}
-    entry_state = {node_name(t.id, t.start): _facts_of(t) for t in trees.values()}
+    """E209 when no path sets a used variable, W301 when some path leaves it unset.
+
+    Sets of variables are bitmasks over the variables some template uses: a
+    tree may set thousands of variables, but only used ones matter, and int
+    bit operations keep each node's state small and each merge cheap.
+    """
+    uses: dict[str, list[tuple[str, str]]] = {}
     for name in order:
-        incoming_always: frozenset[str] | None = None
-        incoming_maybe: frozenset[str] = frozenset()
-        if name in entry_state:
-            incoming_always = entry_state[name]
-            incoming_maybe = entry_state[name]
-        for pred in dag.predecessors(name):
+        pairs = [
+            (field_name, var)
+            for field_name, text in _node_of(trees, name).texts()
+            if "{" in text
+            for var in templates.variables(text)
+        ]
+        if pairs:
+            uses[name] = pairs
+    if not uses:
+        return []
+    bit = {var: 1 << i for i, var in enumerate(sorted({v for p in uses.values() for _, v in p}))}
+
+    def mask(names: Iterable[str]) -> int:
+        total = 0
+        for var in names:
+            total |= bit.get(var, 0)
+        return total
+
+    facts = {t.id: mask(f.var for f in t.facts) for t in trees.values()}
+    entry_state = {node_name(t.id, t.start): facts[t.id] for t in trees.values()}
+    # What a node adds for the nodes after it: an input's var, a link's tree facts.
+    gives: dict[str, int] = {}
+    for name in order:
+        node = _node_of(trees, name)
+        if isinstance(node, Input):
+            gives[name] = bit.get(node.var, 0)
+        elif isinstance(node, Link) and node.tree in facts:
+            gives[name] = facts[node.tree]
+
+    always: dict[str, int] = {}
+    maybe: dict[str, int] = {}
+    for name in order:
+        state = entry_state.get(name)
+        incoming_always = state
+        incoming_maybe = state or 0
+        for pred in dag.pred[name]:
             if pred not in always:
                 continue  # unreachable predecessor: reported as E207
-            out_always, out_maybe = always[pred], maybe[pred]
-            pred_node = _node_of(trees, pred)
-            if isinstance(pred_node, Input) and pred_node.var:
-                out_always = out_always | {pred_node.var}
-                out_maybe = out_maybe | {pred_node.var}
-            elif isinstance(pred_node, Link) and pred_node.tree in trees:
-                gained = _facts_of(trees[pred_node.tree])
-                out_always, out_maybe = out_always | gained, out_maybe | gained
+            gained = gives.get(pred, 0)
+            out_always = always[pred] | gained
             incoming_always = (
                 out_always if incoming_always is None else incoming_always & out_always
             )
-            incoming_maybe = incoming_maybe | out_maybe
-        if incoming_always is None:
-            continue
-        always[name], maybe[name] = incoming_always, incoming_maybe
+            incoming_maybe |= maybe[pred] | gained
+        if incoming_always is not None:
+            always[name], maybe[name] = incoming_always, incoming_maybe
 
     found = []
-    for name in order:
+    for name, pairs in uses.items():
         if name not in always:
             continue
         node = _node_of(trees, name)
         reported: set[str] = set()
-        for field_name, text in node.texts():
-            for var in templates.variables(text):
-                if var in always[name] or var in reported:
-                    continue
-                reported.add(var)
-                pos = node.field_pos.get(field_name, node.pos)
-                if var in maybe[name]:
-                    found.append(
-                        _warning(
-                            pos,
-                            "W301",
-                            f"'{{{var}}}' in {field_name} of node '{node.id}' is unset on"
-                            " some paths to it",
-                        )
+        for field_name, var in pairs:
+            if always[name] & bit[var] or var in reported:
+                continue
+            reported.add(var)
+            pos = node.field_pos.get(field_name, node.pos)
+            if maybe[name] & bit[var]:
+                found.append(
+                    _warning(
+                        pos,
+                        "W301",
+                        f"'{{{var}}}' in {field_name} of node '{node.id}' is unset on"
+                        " some paths to it",
                     )
-                else:
-                    known = set(maybe[name])
-                    found.append(
-                        _error(
-                            pos,
-                            "E209",
-                            f"'{{{var}}}' in {field_name} of node '{node.id}' is set on no path"
-                            f" to it{did_you_mean(var, known)}",
-                        )
+                )
+            else:
+                known = {f.var for t in trees.values() for f in t.facts} | {
+                    n.var for t in trees.values() for n in t.nodes.values() if isinstance(n, Input)
+                }
+                found.append(
+                    _error(
+                        pos,
+                        "E209",
+                        f"'{{{var}}}' in {field_name} of node '{node.id}' is set on no path"
+                        f" to it{did_you_mean(var, known)}",
                     )
+                )
     return found
 
 

@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader as _PyReader
 from yaml.scanner import Scanner as _PyScanner
 
 from wizard.model import Pos
-from wizard.sanitize import has_controls, strip_controls
+from wizard.sanitize import CONTROL_CHARS, strip_controls
 
 
 class PureParser(_PyReader, _PyScanner, _PyParser):
@@ -138,107 +148,111 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> YamlError:
     return YamlError("E001", f"YAML syntax: {exc}", Pos(file, 1, 1))
 
 
-class _Builder:
-    """Turns the event stream into Y* nodes with an explicit stack."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.stack: list[YSeq | YMap] = []
-        self.pending_key: list[tuple[str, Pos] | None] = []
-        self.root: YNode | None = None
-        self.stripped: list[Pos] = []
-
-    def refuse_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
-        pos = _pos(self.file, event.start_mark)
-        if event.anchor is not None:
-            raise YamlError(
-                "E003",
-                f"anchor '&{event.anchor}' is not allowed: trees may not use anchors or aliases",
-                pos,
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            raise YamlError("E004", f"tag '{tag}' is not allowed: trees may not use tags", pos)
-
-    def add(self, node: YNode) -> None:
-        if not self.stack:
-            self.root = node
-            return
-        parent = self.stack[-1]
-        if isinstance(parent, YSeq):
-            parent.items.append(node)
-            return
-        key = self.pending_key[-1]
-        if key is None:
-            if not isinstance(node, YScalar):
-                raise YamlError(
-                    "E001", "a mapping key must be a plain value, not a list or mapping", node.pos
-                )
-            if node.value in parent.items:
-                first = parent.items[node.value][0]
-                raise YamlError(
-                    "E002",
-                    f"duplicate key '{node.value}' (first defined at line {first.line},"
-                    f" column {first.col})",
-                    node.pos,
-                )
-            self.pending_key[-1] = (node.value, node.pos)
-        else:
-            parent.items[key[0]] = (key[1], node)
-            self.pending_key[-1] = None
-
-    def open(self, node: YSeq | YMap) -> None:
-        self.add(node)
-        if len(self.stack) >= MAX_DEPTH:
-            raise YamlError("E005", f"nesting is deeper than {MAX_DEPTH} levels", node.pos)
-        self.stack.append(node)
-        self.pending_key.append(None)
-
-    def close(self) -> None:
-        self.stack.pop()
-        self.pending_key.pop()
-
-    def scalar(self, event: yaml.ScalarEvent) -> None:
-        pos = _pos(self.file, event.start_mark)
-        value = event.value
-        # Raw control characters are refused by the YAML reader; these came in
-        # through escapes such as "\e" or "\x9b".
-        if has_controls(value):
-            value = strip_controls(value)
-            self.stripped.append(pos)
-        # Without a tag, only a plain (unquoted) scalar is implicit in the
-        # first slot; the C parser reports its style as "" and the pure one as None.
-        plain = bool(event.implicit[0])
-        self.add(YScalar(value, pos, plain))
+def _refuse_anchor_and_tag(file: str, event: Any) -> None:
+    pos = _pos(file, event.start_mark)
+    if event.anchor is not None:
+        raise YamlError(
+            "E003",
+            f"anchor '&{event.anchor}' is not allowed: trees may not use anchors or aliases",
+            pos,
+        )
+    raise YamlError("E004", f"tag '{event.tag}' is not allowed: trees may not use tags", pos)
 
 
 def parse(file: str, text: str, parser_class: Any = None) -> Document:
-    """Parse one YAML document into positioned nodes, or raise YamlError."""
-    builder = _Builder(file)
+    """Parse one YAML document into positioned nodes, or raise YamlError.
+
+    This loop runs once per YAML event of every tree, so it is written for
+    speed: dispatch on the event class, positions as tuples, no helper calls
+    on the common path.
+    """
+    stack: list[YSeq | YMap] = []
+    # Per open mapping: the key waiting for its value, or None.
+    pending: list[tuple[str, Pos] | None] = []
+    root: YNode | None = None
+    stripped: list[Pos] = []
     documents = 0
+    find_control = CONTROL_CHARS.search
     parser = None
     try:
         parser = (parser_class or DEFAULT_PARSER)(text)
+        get_event = parser.get_event
         while True:
-            event = parser.get_event()
-            if isinstance(event, yaml.ScalarEvent):
-                builder.refuse_anchor_and_tag(event)
-                builder.scalar(event)
-            elif isinstance(event, yaml.MappingStartEvent):
-                builder.refuse_anchor_and_tag(event)
-                builder.open(YMap({}, _pos(file, event.start_mark)))
-            elif isinstance(event, yaml.SequenceStartEvent):
-                builder.refuse_anchor_and_tag(event)
-                builder.open(YSeq([], _pos(file, event.start_mark)))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.close()
-            elif isinstance(event, yaml.AliasEvent):
+            event = get_event()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_and_tag(file, event)
+                mark = event.start_mark
+                pos = Pos(file, mark.line + 1, mark.column + 1)
+                value = event.value
+                # Raw control characters are refused by the YAML reader; these
+                # came in through escapes such as "\e" or "\x9b".
+                if find_control(value):
+                    value = strip_controls(value)
+                    stripped.append(pos)
+                if not stack:
+                    root = YScalar(value, pos, bool(event.implicit[0]))
+                    continue
+                parent = stack[-1]
+                if isinstance(parent, YSeq):
+                    parent.items.append(YScalar(value, pos, bool(event.implicit[0])))
+                    continue
+                key = pending[-1]
+                if key is None:
+                    if value in parent.items:
+                        first = parent.items[value][0]
+                        raise YamlError(
+                            "E002",
+                            f"duplicate key '{value}' (first defined at line {first.line},"
+                            f" column {first.col})",
+                            pos,
+                        )
+                    pending[-1] = (value, pos)
+                else:
+                    # Without a tag, only a plain (unquoted) scalar is implicit
+                    # in the first slot.
+                    node = YScalar(value, pos, bool(event.implicit[0]))
+                    parent.items[key[0]] = (key[1], node)
+                    pending[-1] = None
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_and_tag(file, event)
+                mark = event.start_mark
+                pos = Pos(file, mark.line + 1, mark.column + 1)
+                container: YSeq | YMap = (
+                    YMap({}, pos) if cls is MappingStartEvent else YSeq([], pos)
+                )
+                if stack:
+                    parent = stack[-1]
+                    if isinstance(parent, YSeq):
+                        parent.items.append(container)
+                    else:
+                        key = pending[-1]
+                        if key is None:
+                            raise YamlError(
+                                "E001",
+                                "a mapping key must be a plain value, not a list or mapping",
+                                pos,
+                            )
+                        parent.items[key[0]] = (key[1], container)
+                        pending[-1] = None
+                else:
+                    root = container
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError("E005", f"nesting is deeper than {MAX_DEPTH} levels", pos)
+                stack.append(container)
+                pending.append(None)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+                pending.pop()
+            elif cls is AliasEvent:
                 raise YamlError(
                     "E003",
                     f"alias '*{event.anchor}' is not allowed: trees may not use anchors or aliases",
                     _pos(file, event.start_mark),
                 )
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise YamlError(
@@ -246,7 +260,7 @@ def parse(file: str, text: str, parser_class: Any = None) -> Document:
                         "a tree file holds exactly one YAML document",
                         _pos(file, event.start_mark),
                     )
-            elif isinstance(event, yaml.StreamEndEvent):
+            elif cls is StreamEndEvent:
                 break
     except yaml.YAMLError as exc:
         raise _syntax_error(file, text, exc) from None
@@ -254,6 +268,6 @@ def parse(file: str, text: str, parser_class: Any = None) -> Document:
         dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
             dispose()
-    if builder.root is None:
+    if root is None:
         raise YamlError("E008", "the file is empty: a tree is a YAML mapping", Pos(file, 1, 1))
-    return Document(builder.root, builder.stripped)
+    return Document(root, stripped)
