@@ -115,6 +115,13 @@ def _launch(launch: Launch) -> int:
 
     app = create_app(launch)
     app.run()
+    session = app.session
+    if session is not None and not session.finished:
+        print(
+            f"edge-wizard: session {session.id} kept; continue with: edge-wizard resume"
+            f" {session.id}",
+            file=sys.stderr,
+        )
     return int(app.return_code or 0)
 
 

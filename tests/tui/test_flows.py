@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from tests.tui.conftest import MakeApp
+from tests.tui.conftest import GOOD, MakeApp
 from wizard.export import render
 from wizard.store import Store
 from wizard.tui.app import WizardApp
@@ -439,3 +439,24 @@ async def test_picker_from_an_incident_and_back(make_app: MakeApp) -> None:
         assert isinstance(app.screen, IncidentScreen)
         assert len(app.screen_stack) == 1
         assert session_of(app).tree_id == "demo-edge"
+
+
+async def test_resume_after_tree_change_warns_and_replays(
+    make_app: MakeApp, store: Store, tmp_path: Path
+) -> None:
+    trees = tmp_path / "trees"
+    trees.mkdir()
+    for f in GOOD.iterdir():
+        (trees / f.name).write_text(f.read_text())
+    app = make_app("demo-phone", dirs=(trees,))
+    async with app.run_test() as pilot:
+        await pilot.press("1", *"500", "enter")
+    session_id = session_of(app).id
+    path = trees / "demo-edge.yaml"
+    path.write_text(path.read_text().replace("version: 1", "version: 2"))
+    again = make_app(dirs=(trees,), resume=store.get(session_id))
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        messages = [n.message for n in again._notifications]
+        assert any("demo-edge' changed since the session started" in m for m in messages)
+        assert session_of(again).current == "demo-edge/lcd"
