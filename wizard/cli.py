@@ -14,9 +14,7 @@ import sys
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.catalog import (
@@ -28,9 +26,11 @@ from wizard.catalog import (
     load_files,
     tree_files,
 )
-from wizard.graph import Graph, node_name
 from wizard.model import Tree
 from wizard.sanitize import strip_controls
+
+if TYPE_CHECKING:
+    from wizard.graph import Graph
 
 
 class ExitCode(IntEnum):
@@ -74,6 +74,10 @@ def _require_clean(catalog: Catalog, tree_ids: Sequence[str]) -> None:
 
 def _trees_reachable(graph: Graph, tree: Tree) -> list[str]:
     """The tree and every tree a walk from its start can link into."""
+    import networkx as nx
+
+    from wizard.graph import node_name
+
     start = node_name(tree.id, tree.start)
     if start not in graph:
         return [tree.id]
@@ -278,7 +282,9 @@ Examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
+    """The whole command line. Without `with_probes`, `probe` is listed but its
+    parser (which imports every probe module) is not built."""
     parser = argparse.ArgumentParser(
         prog="edge-wizard",
         description="Troubleshooting wizard for Genesys Cloud telephony. Without a command,"
@@ -347,23 +353,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tree", nargs="?", metavar="TREE", help="only this tree")
     p.add_argument("--format", choices=["mermaid", "dot", "json"], default="mermaid")
     p.set_defaults(func=cmd_graph)
+
+    from wizard.session_commands import register
+
+    register(sub, common)
+    if with_probes:
+        from wizard.probes.cli import add_probe_parser
+
+        add_probe_parser(sub)
+    else:
+        sub.add_parser("probe", help="run one built-in network probe (dns, tcp, tls, sip...)")
     return parser
 
 
-def _open_wizard(args: argparse.Namespace) -> int:
-    print("The interactive wizard is not built yet. Trees available:\n")
-    cmd_list(args)
-    print()
-    build_parser().print_help()
-    return ExitCode.OK
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_probes="probe" in arguments)
+    args = parser.parse_args(arguments)
     try:
         if args.command is None:
-            return _open_wizard(args)
+            from wizard.session_commands import open_picker
+
+            return open_picker(args)
+        if args.command == "probe":
+            return int(args.handler(args))
         return int(args.func(args))
     except UsageError as exc:
         _err(str(exc))

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from wizard import templates
-from wizard.graph import Graph, node_name
 from wizard.model import DEFAULT_VERIFY, Tree
+from wizard.nodetable import WalkGraph, node_name
 from wizard.sanitize import strip_controls
 
 Outcome = Literal["fixed", "not-fixed", "escalated"]
@@ -128,7 +128,7 @@ class Session:
 
     def __init__(
         self,
-        graph: Graph,
+        graph: WalkGraph,
         trees: Mapping[str, Tree],
         tree_id: str,
         *,
@@ -389,7 +389,7 @@ class Session:
     @classmethod
     def replay(
         cls,
-        graph: Graph,
+        graph: WalkGraph,
         trees: Mapping[str, Tree],
         tree_id: str,
         events: list[Event],
