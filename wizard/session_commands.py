@@ -21,7 +21,7 @@ from wizard.sanitize import strip_controls
 from wizard.store import Store, StoreError, write_atomic
 
 if TYPE_CHECKING:
-    from wizard.graph import Graph
+    from wizard.nodetable import WalkGraph
     from wizard.tui.app import Launch
 
 USAGE = 2
@@ -86,10 +86,11 @@ def _tree(catalog: Catalog, tree_id: str) -> Tree:
     return catalog.trees[tree_id]
 
 
-def _graph(catalog: Catalog) -> Graph:
-    from wizard.graph import build_graph
+def _graph(catalog: Catalog) -> WalkGraph:
+    # The walk needs only the node records: no networkx before the first frame.
+    from wizard.nodetable import build_node_table
 
-    return build_graph(catalog.trees.values())
+    return build_node_table(catalog.trees.values())
 
 
 def _wrap(func: Command) -> Command:
@@ -125,7 +126,7 @@ def _launch(launch: Launch) -> int:
     return int(app.return_code or 0)
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Catalog, Graph, Store]:
+def _prepare(args: argparse.Namespace) -> tuple[Catalog, WalkGraph, Store]:
     catalog = _catalog(args)
     return catalog, _graph(catalog), _store()
 

@@ -31,7 +31,7 @@ from wizard.sanitize import strip_controls
 from wizard.session import Event, Session, utc_now
 
 if TYPE_CHECKING:
-    from wizard.graph import Graph
+    from wizard.nodetable import WalkGraph
     from wizard.model import Tree
 
 ENV_HOME = "EDGE_WIZARD_HOME"
@@ -417,7 +417,7 @@ def tree_changes(row: SessionRow, trees: Mapping[str, Tree]) -> list[str]:
 def resume(
     store: Store,
     row: SessionRow,
-    graph: Graph,
+    graph: WalkGraph,
     trees: Mapping[str, Tree],
     *,
     clock: Callable[[], datetime] | None = None,

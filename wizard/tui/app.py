@@ -23,7 +23,7 @@ from wizard.tui.incident import IncidentScreen
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from wizard.graph import Graph
+    from wizard.nodetable import WalkGraph
     from wizard.tui.commands import PaletteCommand
 
 
@@ -39,7 +39,7 @@ class Launch:
     """Everything the app needs, prepared headless by the CLI (or a test)."""
 
     catalog: Catalog
-    graph: Graph
+    graph: WalkGraph
     store: Store
     tree_id: str | None = None
     resume: SessionRow | None = None
