@@ -365,11 +365,15 @@ class Session:
                 raise AnswerError(f"the link at {self.current} leads to a missing tree", [])
             tree_id = self.graph.nodes[target]["tree"]
             title = self.trees[tree_id].title if tree_id in self.trees else tree_id
+            # A link's help says why the path crosses; the admin never sees the
+            # link as a screen, so it travels with the step instead.
+            reason = self.render(data.get("help", ""))
+            prompt = f"Continue in: {title}" + (f" ({reason})" if reason else "")
             self.path.append(
                 Step(
                     self.current,
                     "link",
-                    f"Continue in: {title}",
+                    prompt,
                     tree_id,
                     at,
                     target,

@@ -1,0 +1,84 @@
+"""A plain (non-editable) install finds the built-in trees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (path,) = out.glob("edge_wizard-*.whl")
+    return path
+
+
+def test_wheel_ships_every_tree(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {Path(n).name for n in names if n.startswith("wizard/trees/")}
+    assert shipped == {p.name for p in (ROOT / "trees").glob("*.yaml")}
+    assert "wizard/tui/wizard.tcss" in names
+
+
+def test_installed_wheel_lists_the_trees(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # The installed copy must shadow the checkout, and run from elsewhere.
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import wizard.catalog as c, wizard.cli as m; print(c.builtin_tree_dir());"
+            " raise SystemExit(m.main(['list', '--json']))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    first, _, rest = result.stdout.partition("\n")
+    assert first.startswith(str(target))
+    assert '"id": "edge-offline"' in rest
