@@ -97,7 +97,9 @@ class Workspace:
         self.bare = self.dir / "bare_app.py"
         self.bare.write_text(BARE_APP)
         self.socket = f"ew-bench-{os.getpid()}"
-        self.tmux("new-session", "-d", "-s", "bench", "-x", "80", "-y", "24", "sleep 100000")
+        # An idle session keeps the server up while the measured ones are replaced:
+        # killing a server's last session stops it, racing the next launch.
+        self.tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "24", "sleep 100000")
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(
