@@ -191,7 +191,7 @@ def _parse_assignments(items: Sequence[str], what: str) -> dict[str, str]:
 def cmd_walk(args: argparse.Namespace) -> int:
     from wizard.export import render
     from wizard.graph import build_graph
-    from wizard.session import AnswerError, Session, SessionEnded
+    from wizard.session import AnswerError, Session
 
     catalog = _catalog(args)
     _tree_or_usage(catalog, args.tree)
@@ -206,18 +206,26 @@ def cmd_walk(args: argparse.Namespace) -> int:
         session.set_fact(var, value)
     known = {var for var, _, _ in session.fact_specs()}
     answers = list(args.answer)
-    for index, answer in enumerate(answers, 1):
+    index = 0
+    while True:
         if session.finished:
-            _err(
-                f"the session ended ({session.outcome}) before answer {index} '{answer}';"
-                f" {len(answers) - index + 1} answer(s) left over"
-            )
-            sys.stdout.write(render(session, args.format))
-            return ExitCode.FAILED
+            break
+        view = session.view()
+        if view.kind == "check" and args.run_checks and not view.manual:
+            from wizard.checks import describe, run_current
+
+            print(f"running {view.probe}: {describe(session)} ...", file=sys.stderr)
+            result = run_current(session)
+            print(f"  {result['outcome']}: {strip_controls(result['summary'])}", file=sys.stderr)
+            session.record_check(result)
+            continue
+        if index >= len(answers):
+            break
+        answer = answers[index]
+        index += 1
         try:
             session.answer(answer)
         except AnswerError as exc:
-            view = session.view()
             _err(f"answer {index} '{answer}' does not fit: {exc}")
             _err(f"the step was: {view.prompt}")
             if view.kind == "input":
@@ -227,10 +235,14 @@ def cmd_walk(args: argparse.Namespace) -> int:
                 for number, option in enumerate(exc.options, 1):
                     print(f"  {number}. {strip_controls(option)}", file=sys.stderr)
             return ExitCode.FAILED
-        except SessionEnded as exc:  # pragma: no cover - guarded by `finished` above
-            _err(str(exc))
-            return ExitCode.FAILED
         known |= {var for var, _, _ in session.fact_specs()}
+    if index < len(answers):
+        _err(
+            f"the session ended ({session.outcome}) before answer {index + 1}"
+            f" '{answers[index]}'; {len(answers) - index} answer(s) left over"
+        )
+        sys.stdout.write(render(session, args.format))
+        return ExitCode.FAILED
     unknown = sorted(set(session.facts) - known)
     if unknown:
         _err("facts not used by these trees: " + ", ".join(unknown))
@@ -337,7 +349,8 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         help="walk a tree without the UI and print the ticket note",
         description="Walk TREE non-interactively. Each step takes the next --answer: for a"
         " question, a label (any case) or its number; for an input, the value; for a"
-        " resolution's verification, yes or no. Links are followed. Never prompts.",
+        " resolution's verification, yes or no; for a check, pass, fail or error (or"
+        " --run-checks). Links are followed. Never prompts.",
     )
     p.add_argument("tree", metavar="TREE", help="tree id (see `edge-wizard list`)")
     p.add_argument("-a", "--answer", action="append", default=[], metavar="A")
@@ -345,6 +358,12 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--ticket", default="", help="ticket id for the note")
     p.add_argument("--operator", default="", help="who ran the walk")
     p.add_argument("--format", choices=["markdown", "text", "json"], default="markdown")
+    p.add_argument(
+        "--run-checks",
+        action="store_true",
+        help="run each check's network probe for real; without it a check takes"
+        " --answer pass, fail or error",
+    )
     p.set_defaults(func=cmd_walk)
 
     p = sub.add_parser(

@@ -33,9 +33,25 @@ def _notes(notes: list[Note]) -> list[dict[str, str]]:
     return [{"at": _time(n.at) or "", "text": strip_controls(n.text)} for n in notes]
 
 
+def _clean(value: Any) -> Any:
+    """Probe evidence comes from the network: strip controls at every depth."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {strip_controls(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
     data = session.graph.nodes[step.node]
-    return {
+    extra: dict[str, Any] = {}
+    if step.result is not None:
+        extra["result"] = _clean(step.result)
+    if step.fields:
+        extra["parsed"] = {k: strip_controls(v) for k, v in step.fields.items() if v}
+    return extra | {
         "number": number,
         "tree": data["tree"],
         "node": data["id"],
@@ -46,6 +62,23 @@ def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
         "backtracked": step.backtracked,
         "notes": _notes(step.notes),
     }
+
+
+def _evidence_lines(step: dict[str, Any]) -> list[str]:
+    """Check evidence and parsed fields, one `name: value` per line."""
+    lines = []
+    result = step.get("result")
+    if result:
+        lines.append(f"{result.get('probe', 'probe')} → {result.get('target', '')}".strip())
+        lines.append(f"{str(result.get('outcome', '')).upper()}: {result.get('summary', '')}")
+        for key, value in (result.get("evidence") or {}).items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            lines.append(f"{key}: {shown}")
+        if "duration" in result:
+            lines.append(f"duration: {float(result['duration']):.3f} s")
+    for key, value in (step.get("parsed") or {}).items():
+        lines.append(f"parsed {key}: {value}")
+    return lines
 
 
 def _ending(session: Session) -> dict[str, Any] | None:
@@ -173,6 +206,7 @@ def _markdown(data: dict[str, Any]) -> str:
             lines.append(f"- ~~{_md(step['prompt'])} → {_md(step['answer'])}~~ _(backtracked)_")
         else:
             lines.append(f"{step['number']}. {_md(step['prompt'])} → **{_md(step['answer'])}**")
+        lines += [f"    - {_md(line)}" for line in _evidence_lines(step)]
         for note in step["notes"]:
             lines.append(f"    - _Note ({note['at']}):_ {_md(note['text'])}")
     if data["pending"]:
@@ -222,6 +256,7 @@ def _text(data: dict[str, Any]) -> str:
         marker = "  x " if step["backtracked"] else f"  {step['number']}. "
         suffix = " (backtracked)" if step["backtracked"] else ""
         lines.append(f"{marker}{step['prompt']} -> {step['answer']}{suffix}")
+        lines += [f"       {line}" for line in _evidence_lines(step)]
         for note in step["notes"]:
             lines.append(f"       Note ({note['at']}): {note['text']}")
     if data["pending"]:

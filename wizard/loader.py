@@ -18,6 +18,7 @@ from wizard import yamlnodes
 from wizard.model import (
     NODE_KINDS,
     Answer,
+    Check,
     Escalation,
     FactSpec,
     Finding,
@@ -59,6 +60,7 @@ NODE_KEYS: dict[str, dict[str, bool]] = {
         "example": False,
         "routes": False,
         "next": True,
+        "parse": False,
     },
     "resolution": {
         "title": True,
@@ -69,6 +71,25 @@ NODE_KEYS: dict[str, dict[str, bool]] = {
     },
     "escalation": {"title": True, "text": True, "collect": True},
     "link": {"tree": True, "node": False},
+    "check": {"text": True, "probe": True, "with": False, "outcomes": True},
+}
+# What `parse:` on an input understands, and the fields its routes may match.
+PARSERS: dict[str, tuple[str, ...]] = {
+    "sip": (
+        "status",
+        "status_class",
+        "reason",
+        "method",
+        "q850",
+        "q850_text",
+        "session_expires",
+        "refresher",
+        "min_se",
+        "private_contact",
+        "private_via",
+        "private_sdp",
+        "messages",
+    ),
 }
 
 
@@ -317,7 +338,17 @@ class _SchemaReader:
                 node.pattern, node.pattern_pos = pattern
                 self.regex(pattern[0], pattern[1], f"the pattern of {what}")
             node.example = self.text(ynode, "example", what)
-            node.routes = self.routes(ynode, what)
+            parse = self.string(ynode, "parse", what)
+            if parse and parse[0] not in PARSERS:
+                self.error(
+                    parse[1],
+                    "E104",
+                    f"'parse' of {what} must be one of {', '.join(PARSERS)}, not '{parse[0]}'"
+                    f"{did_you_mean(parse[0], PARSERS)}",
+                )
+            elif parse:
+                node.parse = parse[0]
+            node.routes = self.routes(ynode, what, node.parse)
             nxt = self.string(ynode, "next", what)
             if nxt:
                 node.next, node.next_pos = nxt
@@ -339,6 +370,10 @@ class _SchemaReader:
                 text=self.text(ynode, "text", what),
                 collect=[c for c, _ in self.string_list(ynode, "collect", what, min_items=1)],
             )
+        if kind == "check":
+            check = Check(node_id, pos)
+            self.check(check, ynode, what)
+            return check
         link = Link(node_id, pos)
         tree = self.string(ynode, "tree", what)
         if tree:
@@ -364,17 +399,72 @@ class _SchemaReader:
             self.error(entry[1].pos, "E104", f"{what} needs at least 2 answers")
         return answers
 
-    def routes(self, ynode: YMap, what: str) -> list[Route]:
+    def routes(self, ynode: YMap, what: str, parse: str | None) -> list[Route]:
         routes = []
         for ymap in self.seq_of_maps(ynode, "routes", what) or []:
-            self.keys(ymap, {"match": True, "next": True}, f"a route of {what}")
+            self.keys(ymap, {"match": True, "next": True, "field": False}, f"a route of {what}")
             match = self.string(ymap, "match", f"a route of {what}")
             nxt = self.string(ymap, "next", f"a route of {what}")
+            field = self.string(ymap, "field", f"a route of {what}")
             if match:
                 self.regex(match[0], match[1], f"the route match of {what}")
+            if field and parse is None:
+                self.error(
+                    field[1], "E104", f"a route of {what} has 'field' but the input has no 'parse'"
+                )
+                field = None
+            elif field and parse is not None and field[0] not in PARSERS[parse]:
+                self.error(
+                    field[1],
+                    "E104",
+                    f"'{field[0]}' is not a field of 'parse: {parse}'"
+                    f"{did_you_mean(field[0], PARSERS[parse])};"
+                    f" the fields are {', '.join(PARSERS[parse])}",
+                )
+                field = None
             if match and nxt:
-                routes.append(Route(match[0], nxt[0], match[1], nxt[1]))
+                routes.append(
+                    Route(match[0], nxt[0], match[1], nxt[1], field[0] if field else None)
+                )
         return routes
+
+    def check(self, node: Check, ynode: YMap, what: str) -> None:
+        node.text = self.text(ynode, "text", what)
+        probe = self.string(ynode, "probe", what)
+        if probe:
+            node.probe, node.probe_pos = probe
+        entry = ynode.items.get("with")
+        if entry is not None:
+            kpos, params = entry
+            if not isinstance(params, YMap):
+                self.error(
+                    kpos, "E102", f"'with' in {what} must be a mapping, not {_type_name(params)}"
+                )
+            else:
+                for key, (ppos, value) in params.items.items():
+                    if isinstance(value, YScalar) and not (
+                        value.plain and value.value in ("", "~", "null")
+                    ):
+                        node.params[key] = value.value
+                        node.param_pos[key] = ppos
+                    else:
+                        self.error(
+                            value.pos, "E102", f"parameter '{key}' in {what} must be a plain value"
+                        )
+        entry = ynode.items.get("outcomes")
+        if entry is not None:
+            kpos, outcomes = entry
+            if not isinstance(outcomes, YMap):
+                self.error(
+                    kpos, "E102", f"'outcomes' in {what} must be a mapping of pass, fail, error"
+                )
+                return
+            schema = {"pass": True, "fail": True, "error": False}
+            self.keys(outcomes, schema, f"the outcomes of {what}")
+            for name in schema:
+                got = self.string(outcomes, name, f"the outcomes of {what}")
+                if got:
+                    node.outcomes[name], node.outcome_pos[name] = got
 
     def sources(self, ynode: YMap, what: str) -> list[Source]:
         sources = []
@@ -398,6 +488,13 @@ class _SchemaReader:
                 " or 'inferred'",
             )
         return sources
+
+
+def parsed_variables(node: Input) -> list[str]:
+    """Variables an input with `parse:` sets besides its own: `<var>_<field>`."""
+    if node.parse is None or not node.var:
+        return []
+    return [f"{node.var}_{field}" for field in PARSERS[node.parse]]
 
 
 def content_hash(data: bytes) -> str:

@@ -55,7 +55,7 @@ class Source:
 class Edge:
     """A way forward from a node. `label` is what an admin or a check chose."""
 
-    kind: Literal["answer", "route", "default", "unresolved", "link"]
+    kind: Literal["answer", "route", "default", "unresolved", "link", "outcome"]
     label: str
     target: str
     pos: Pos
@@ -121,6 +121,9 @@ class Route:
     next: str
     pos: Pos
     next_pos: Pos
+    # With `parse: sip` on the input, the route matches this parsed field
+    # (e.g. `status`, `q850`) instead of the raw text.
+    field: str | None = None
 
 
 @dataclass(slots=True)
@@ -133,11 +136,15 @@ class Input(Node):
     routes: list[Route] = field(default_factory=list)
     next: str | None = None
     next_pos: Pos | None = None
+    parse: str | None = None
 
     kind = "input"
 
     def edges(self) -> list[Edge]:
-        edges = [Edge("route", r.match, r.next, r.next_pos) for r in self.routes]
+        edges = [
+            Edge("route", f"{r.field}: {r.match}" if r.field else r.match, r.next, r.next_pos)
+            for r in self.routes
+        ]
         if self.next is not None and self.next_pos is not None:
             edges.append(Edge("default", "default", self.next, self.next_pos))
         return edges
@@ -203,8 +210,38 @@ class Link(Node):
         return []
 
 
+CHECK_OUTCOMES = ("pass", "fail", "error")
+
+
+@dataclass(slots=True)
+class Check(Node):
+    """A built-in probe answers the question. Trees name a probe and give it
+    parameters; they can never say what runs."""
+
+    text: str = ""
+    probe: str = ""
+    probe_pos: Pos | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    param_pos: dict[str, Pos] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    outcome_pos: dict[str, Pos] = field(default_factory=dict)
+
+    kind = "check"
+
+    def edges(self) -> list[Edge]:
+        return [
+            Edge("outcome", name, self.outcomes[name], self.outcome_pos[name])
+            for name in CHECK_OUTCOMES
+            if name in self.outcomes
+        ]
+
+    def texts(self) -> list[tuple[str, str]]:
+        pairs = [("text", self.text)] + [("with", value) for value in self.params.values()]
+        return pairs + Node.texts(self)
+
+
 NODE_KINDS: dict[str, type[Node]] = {
-    cls.kind: cls for cls in (Question, Input, Resolution, Escalation, Link)
+    cls.kind: cls for cls in (Question, Input, Resolution, Escalation, Link, Check)
 }
 TERMINAL_KINDS = frozenset({"resolution", "escalation"})
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from wizard.model import Escalation, Input, Link, Node, Question, Resolution, Tree
+from wizard.model import Check, Escalation, Input, Link, Node, Question, Resolution, Tree
 
 
 class WalkGraph(Protocol):
@@ -74,7 +74,13 @@ def node_attributes(tree: Tree, node: Node) -> dict[str, Any]:
     if isinstance(node, Question):
         attrs["text"] = node.text
     elif isinstance(node, Input):
-        attrs.update(text=node.text, var=node.var, pattern=node.pattern, example=node.example)
+        attrs.update(
+            text=node.text,
+            var=node.var,
+            pattern=node.pattern,
+            example=node.example,
+            parse=node.parse,
+        )
     elif isinstance(node, Resolution):
         attrs.update(
             title=node.title, text=node.text, steps=list(node.steps), verify=node.verify_question
@@ -83,12 +89,30 @@ def node_attributes(tree: Tree, node: Node) -> dict[str, Any]:
         attrs.update(title=node.title, text=node.text, collect=list(node.collect))
     elif isinstance(node, Link):
         attrs.update(link_tree=node.tree, link_node=node.node)
+    elif isinstance(node, Check):
+        attrs.update(text=node.text, probe=node.probe, params=dict(node.params))
     return attrs
 
 
 def _choices(tree: Tree, node: Node, trees: dict[str, Tree]) -> list[dict[str, Any]]:
     if isinstance(node, Link):
         return [{"kind": "link", "label": "link", "target": link_target(node, trees)}]
+    if isinstance(node, Input):
+        # Routes keep their regex and field apart; the label joins them for display.
+        routes = [
+            {
+                "kind": "route",
+                "label": f"{r.field}: {r.match}" if r.field else r.match,
+                "match": r.match,
+                "field": r.field,
+                "target": node_name(tree.id, r.next) if r.next in tree.nodes else None,
+            }
+            for r in node.routes
+        ]
+        if node.next is not None:
+            target = node_name(tree.id, node.next) if node.next in tree.nodes else None
+            routes.append({"kind": "default", "label": "default", "target": target})
+        return routes
     return [
         {
             "kind": edge.kind,

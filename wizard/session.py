@@ -11,6 +11,7 @@ This module is pure: no I/O, no UI. The TUI and `edge-wizard walk` both drive it
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -22,11 +23,13 @@ from wizard import templates
 from wizard.model import DEFAULT_VERIFY, Tree
 from wizard.nodetable import WalkGraph, node_name
 from wizard.sanitize import strip_controls
+from wizard.sipparse import parse_sip
 
 Outcome = Literal["fixed", "not-fixed", "escalated"]
 FIXED_LABEL = "Fixed"
 NOT_FIXED_LABEL = "Not fixed"
-PROMPTING_KINDS = frozenset({"question", "input", "resolution"})
+PROMPTING_KINDS = frozenset({"question", "input", "resolution", "check"})
+CHECK_WORDS = {"pass": "Pass", "fail": "Fail", "error": "Error"}
 _YES = {"yes", "y", "fixed", "1", "true"}
 _NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
 
@@ -54,7 +57,7 @@ class SessionEnded(RuntimeError):
 
 @dataclass(slots=True)
 class Event:
-    type: Literal["fact", "answer", "back", "note", "meta"]
+    type: Literal["fact", "answer", "back", "note", "meta", "check"]
     at: datetime
     node: str = ""
     key: str = ""
@@ -100,6 +103,10 @@ class Step:
     backtracked: bool = False
     # Link steps are taken by the engine, not the admin; back skips them.
     automatic: bool = False
+    # A check's result as recorded (probe, target, summary, evidence, ...).
+    result: dict[str, Any] | None = None
+    # Fields parsed from an input with `parse:` (e.g. status, q850).
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -121,6 +128,22 @@ class View:
     steps: list[str] = field(default_factory=list)
     collect: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # Checks: the probe, its parameters with templates filled, and whether the
+    # probe could not run so the admin answers by hand (`last_result` says why).
+    probe: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    manual: bool = False
+    last_result: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class _Resolved:
+    answer: str
+    target: str | None
+    outcome: Outcome | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    stay: bool = False  # a check that could not run: ask the same node by hand
 
 
 class Session:
@@ -180,6 +203,7 @@ class Session:
                 var = self.graph.nodes[step.node].get("var")
                 if var:
                     values[var] = step.answer
+                    values.update({f"{var}_{k}": v for k, v in step.fields.items() if v})
         return values
 
     def render(self, text: str) -> str:
@@ -202,12 +226,32 @@ class Session:
             return [c["label"] for c in self.graph.nodes[self.current]["choices"]]
         if kind == "resolution":
             return [FIXED_LABEL, NOT_FIXED_LABEL]
+        if kind == "check":
+            words = ["Pass", "Fail"]
+            return words if self.check_failed_to_run() else [*words, "Error"]
         return []
+
+    def check_failed_to_run(self) -> dict[str, Any] | None:
+        """At a check whose probe could not run (and the tree has no `error`
+        outcome): the result, so the admin can be asked by hand instead."""
+        active = self.active_steps()
+        if self.kind != "check" or not active:
+            return None
+        last = active[-1]
+        if last.node == self.current and last.kind == "check" and last.answer == "Error":
+            return last.result or {}
+        return None
+
+    def check_params(self) -> dict[str, str]:
+        """The current check's parameters, templates filled from facts and inputs."""
+        params = self.graph.nodes[self.current].get("params") or {}
+        return {key: self.render(str(value)) for key, value in params.items()}
 
     def view(self) -> View:
         data = self.graph.nodes[self.current]
         kind = self.kind
         prompt = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
+        failed = self.check_failed_to_run() if kind == "check" else None
         return View(
             node=self.current,
             tree=data["tree"],
@@ -222,6 +266,10 @@ class Session:
             steps=[self.render(s) for s in data.get("steps", [])],
             collect=[self.render(c) for c in data.get("collect", [])],
             sources=list(data.get("sources", [])),
+            probe=str(data.get("probe") or ""),
+            params=self.check_params() if kind == "check" else {},
+            manual=failed is not None,
+            last_result=failed,
         )
 
     # -- acting --------------------------------------------------------------
@@ -240,6 +288,20 @@ class Session:
         """Answer the pending step: a label or 1-based number, a value, or yes/no."""
         self._record(Event("answer", self.clock(), node=self.current, value=text))
 
+    def record_check(
+        self, result: Mapping[str, Any], outcome: str | None = None, reason: str = ""
+    ) -> None:
+        """Record a probe's result at the current check. `outcome` overrides the
+        measured one; the override and its reason are kept with the evidence."""
+        measured = str(result.get("outcome", "error"))
+        final = outcome or measured
+        payload = dict(result)
+        if final != measured:
+            payload["override"] = {"from": measured, "reason": strip_controls(reason)}
+        self._record(
+            Event("check", self.clock(), node=self.current, key=final, value=json.dumps(payload))
+        )
+
     def choose(self, index: int) -> None:
         """Pick the option at a 0-based index (questions and verification)."""
         options = self.options()
@@ -255,7 +317,7 @@ class Session:
         return True
 
     def check(self, text: str) -> None:
-        """Raise AnswerError if `text` would not be accepted now."""
+        """Raise AnswerError if `text` would not be accepted now (nothing is recorded)."""
         self._resolve_answer(text)
 
     # -- events --------------------------------------------------------------
@@ -282,9 +344,32 @@ class Session:
                     self.options(),
                 )
             self._apply_answer(event.value, event.at)
+        elif event.type == "check":
+            if event.node != self.current or self.kind != "check":
+                raise AnswerError(
+                    f"this check result was for {event.node}, but the session is at {self.current}",
+                    self.options(),
+                )
+            self._apply_resolved(self._resolve_check(event.key, json.loads(event.value)), event.at)
 
-    def _resolve_answer(self, text: str) -> tuple[str, str | None, Outcome | None]:
-        """(answer as recorded, next node or None, outcome) for an answer text."""
+    def _resolve_check(self, outcome: str, result: dict[str, Any] | None) -> _Resolved:
+        if outcome not in CHECK_WORDS:
+            raise AnswerError(f"'{outcome}' is not pass, fail or error", list(CHECK_WORDS))
+        choices = {c["label"]: c["target"] for c in self.graph.nodes[self.current]["choices"]}
+        word = CHECK_WORDS[outcome]
+        if result is None:
+            word += " (checked by hand)"
+        elif "override" in result:
+            override = result["override"]
+            word += f" (override of {override['from']}: {override['reason'] or 'no reason given'})"
+        if outcome == "error" and "error" not in choices:
+            if self.check_failed_to_run() is not None:
+                raise AnswerError("the check could not run: answer pass or fail", ["pass", "fail"])
+            return _Resolved(word, None, result=result, stay=True)
+        return _Resolved(word, choices.get(outcome), result=result)
+
+    def _resolve_answer(self, text: str) -> _Resolved:
+        """What an answer text means at the current node."""
         if self.finished:
             raise SessionEnded("the session has ended")
         data = self.graph.nodes[self.current]
@@ -303,7 +388,7 @@ class Session:
                         break
             if chosen is None:
                 raise AnswerError(f"'{cleaned}' is not one of the answers", labels)
-            return chosen["label"], chosen["target"], None
+            return _Resolved(chosen["label"], chosen["target"])
         if kind == "input":
             value = strip_controls(text).strip()
             if not value:
@@ -313,30 +398,45 @@ class Session:
                 example = data.get("example") or ""
                 hint = f"; for example: {example}" if example else ""
                 raise AnswerError(f"'{value}' does not have the expected form{hint}", [example])
+            fields = parse_sip(value).as_dict() if data.get("parse") == "sip" else {}
             for choice in data["choices"]:
-                if choice["kind"] == "route" and re.search(choice["label"], value):
-                    return value, choice["target"], None
+                if choice["kind"] != "route":
+                    continue
+                subject = fields.get(choice["field"], "") if choice.get("field") else value
+                if re.search(choice["match"], subject):
+                    return _Resolved(value, choice["target"], fields=fields)
             default = next((c for c in data["choices"] if c["kind"] == "default"), None)
-            return value, default["target"] if default else None, None
+            return _Resolved(value, default["target"] if default else None, fields=fields)
         if kind == "resolution":
             word = cleaned.casefold()
             if word in _YES:
-                return FIXED_LABEL, None, "fixed"
+                return _Resolved(FIXED_LABEL, None, "fixed")
             if word in _NO:
                 unresolved = next((c for c in data["choices"] if c["kind"] == "unresolved"), None)
                 if unresolved and unresolved["target"]:
-                    return NOT_FIXED_LABEL, unresolved["target"], None
-                return NOT_FIXED_LABEL, None, "not-fixed"
+                    return _Resolved(NOT_FIXED_LABEL, unresolved["target"])
+                return _Resolved(NOT_FIXED_LABEL, None, "not-fixed")
             raise AnswerError(f"'{cleaned}' is not yes or no", ["yes", "no"])
+        if kind == "check":
+            word = {"1": "pass", "2": "fail", "3": "error"}.get(cleaned, cleaned.casefold())
+            if word not in CHECK_WORDS:
+                raise AnswerError(f"'{cleaned}' is not pass, fail or error", self.options())
+            return self._resolve_check(word, None)
         raise SessionEnded(f"a {kind} takes no answer")
 
     def _apply_answer(self, text: str, at: datetime) -> None:
-        answer, target, outcome = self._resolve_answer(text)
-        step = Step(self.current, self.kind, self.view().prompt, answer, at, target)
-        step.notes, self.pending_notes = self.pending_notes, []
-        if outcome is None and target is None:
+        self._apply_resolved(self._resolve_answer(text), at)
+
+    def _apply_resolved(self, resolved: _Resolved, at: datetime) -> None:
+        target, outcome = resolved.target, resolved.outcome
+        if outcome is None and target is None and not resolved.stay:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
+        step = Step(self.current, self.kind, self.view().prompt, resolved.answer, at, target)
+        step.result, step.fields = resolved.result, resolved.fields
+        step.notes, self.pending_notes = self.pending_notes, []
         self.path.append(step)
+        if resolved.stay:
+            return
         if outcome is not None:
             self.outcome, self.ended_at = outcome, at
             return

@@ -10,6 +10,7 @@ their number grows exponentially with the size of a tree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,10 @@ import networkx as nx
 from wizard import templates
 from wizard.catalog import Catalog
 from wizard.graph import Graph, build_graph, node_name
-from wizard.loader import did_you_mean
+from wizard.loader import did_you_mean, parsed_variables
 from wizard.model import (
     TERMINAL_KINDS,
+    Check,
     Finding,
     Input,
     Link,
@@ -65,6 +67,7 @@ def _targets(tree: Tree, node: Node) -> Iterable[tuple[str, str, Pos]]:
             "route": f"route '{edge.label}'",
             "default": "next",
             "unresolved": "unresolved",
+            "outcome": f"outcome '{edge.label}'",
         }.get(edge.kind, edge.kind)
         yield what, edge.target, edge.pos
 
@@ -122,6 +125,39 @@ def _link_rule(trees: dict[str, Tree], link: Link) -> list[Finding]:
             )
         ]
     return []
+
+
+_PARAM_NAME = re.compile(r"parameter '([^']+)'")
+
+
+def _check_rules(trees: dict[str, Tree]) -> list[Finding]:
+    """E210 unknown probe, E211 missing, unknown or ill-typed probe parameters."""
+    checks = [n for t in trees.values() for n in t.nodes.values() if isinstance(n, Check)]
+    if not checks:
+        return []
+    # Imported only when a tree has checks: the registry loads every probe module.
+    from wizard.probes import PROBES, check_params
+
+    found = []
+    for node in checks:
+        if not node.probe:
+            continue
+        probe_pos = node.probe_pos or node.pos
+        if node.probe not in PROBES:
+            found.append(
+                _error(
+                    probe_pos,
+                    "E210",
+                    f"check '{node.id}' names unknown probe '{node.probe}'"
+                    f"{did_you_mean(node.probe, PROBES)}; the probes are {', '.join(PROBES)}",
+                )
+            )
+            continue
+        for problem in check_params(node.probe, node.params):
+            named = _PARAM_NAME.search(problem)
+            pos = node.param_pos.get(named.group(1), probe_pos) if named else probe_pos
+            found.append(_error(pos, "E211", f"check '{node.id}': {problem}"))
+    return found
 
 
 def _label_rule(question: Question) -> list[Finding]:
@@ -270,7 +306,7 @@ def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> lis
     for name in order:
         node = _node_of(trees, name)
         if isinstance(node, Input):
-            gives[name] = bit.get(node.var, 0)
+            gives[name] = mask([node.var, *parsed_variables(node)])
         elif isinstance(node, Link) and node.tree in facts:
             gives[name] = facts[node.tree]
 
@@ -313,9 +349,11 @@ def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> lis
                     )
                 )
             else:
-                known = {f.var for t in trees.values() for f in t.facts} | {
-                    n.var for t in trees.values() for n in t.nodes.values() if isinstance(n, Input)
-                }
+                known = {f.var for t in trees.values() for f in t.facts}
+                for t in trees.values():
+                    for n in t.nodes.values():
+                        if isinstance(n, Input):
+                            known |= {n.var, *parsed_variables(n)}
                 found.append(
                     _error(
                         pos,
@@ -387,6 +425,7 @@ def validate_catalog(catalog: Catalog, report_files: set[str] | None = None) -> 
     findings = list(catalog.findings)
     findings += _duplicate_rules(catalog)
     findings += _reference_rules(trees)
+    findings += _check_rules(trees)
     cycle_findings, in_cycles = _cycle_rule(trees, graph)
     findings += cycle_findings
     findings += _reachability_rules(trees, graph, in_cycles)
