@@ -202,7 +202,11 @@ def cmd_walk(args: argparse.Namespace) -> int:
         session.set_meta("ticket", args.ticket)
     if args.operator:
         session.set_meta("operator", args.operator)
-    for var, value in _parse_assignments(args.fact, "--fact").items():
+    given = _parse_assignments(args.fact, "--fact")
+    for fact in session.fact_details():
+        if fact.var not in given and fact.default:
+            given[fact.var] = fact.default
+    for var, value in given.items():
         session.set_fact(var, value)
     known = {var for var, _, _ in session.fact_specs()}
     answers = list(args.answer)

@@ -267,7 +267,17 @@ class _SchemaReader:
     def facts(self, doc: YMap) -> list[FactSpec]:
         facts: list[FactSpec] = []
         for ymap in self.seq_of_maps(doc, "facts", "the tree") or []:
-            self.keys(ymap, {"var": True, "prompt": True, "required": False}, "a fact")
+            self.keys(
+                ymap,
+                {
+                    "var": True,
+                    "prompt": True,
+                    "required": False,
+                    "choices": False,
+                    "default": False,
+                },
+                "a fact",
+            )
             var = self.identifier(ymap, "var", "a fact")
             required = False
             entry = ymap.items.get("required")
@@ -286,9 +296,10 @@ class _SchemaReader:
                 else:
                     self.error(value.pos, "E102", "'required' must be true or false")
             if var:
-                facts.append(
-                    FactSpec(var[0], self.text(ymap, "prompt", "a fact"), required, var[1])
-                )
+                fact = FactSpec(var[0], self.text(ymap, "prompt", "a fact"), required, var[1])
+                fact.choices = [c for c, _ in self.string_list(ymap, "choices", "a fact")]
+                fact.default = self.text(ymap, "default", "a fact")
+                facts.append(fact)
         return facts
 
     # -- nodes ---------------------------------------------------------------

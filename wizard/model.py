@@ -67,6 +67,9 @@ class FactSpec:
     prompt: str
     required: bool
     pos: Pos
+    # Suggested values (e.g. the region hosts); the admin may still type another.
+    choices: list[str] = field(default_factory=list)
+    default: str = ""
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from wizard import templates
-from wizard.model import DEFAULT_VERIFY, Tree
+from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
 from wizard.nodetable import WalkGraph, node_name
 from wizard.sanitize import strip_controls
 from wizard.sipparse import parse_sip
@@ -216,6 +216,14 @@ class Session:
             for fact in self.trees[tree_id].facts:
                 specs.setdefault(fact.var, (fact.var, fact.prompt, fact.required))
         return list(specs.values())
+
+    def fact_details(self) -> list[FactSpec]:
+        """Every fact of the trees this session entered, with choices and defaults."""
+        details: dict[str, FactSpec] = {}
+        for tree_id in self.trees_seen:
+            for fact in self.trees[tree_id].facts:
+                details.setdefault(fact.var, fact)
+        return list(details.values())
 
     def active_steps(self) -> list[Step]:
         return [s for s in self.path if not s.backtracked]

@@ -156,3 +156,12 @@ def test_trees_cannot_run_anything_but_registered_probes(
     s2 = session(host=f"$(touch {marker})", port="`touch {marker}`")
     assert run_current(s2)["outcome"] == "error"
     assert not marker.exists()
+
+
+def test_fact_choices_and_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    s = session()
+    host = next(f for f in s.fact_details() if f.var == "host")
+    assert host.choices == ["127.0.0.1", "localhost"]
+    code = main(["--trees", str(CHECKS), "walk", "demo-checks", "--fact", "host=h", "-a", "fail"])
+    assert code == 0
+    assert "Open TCP 5060 to h" in capsys.readouterr().out
