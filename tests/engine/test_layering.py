@@ -21,6 +21,12 @@ CORE = [
     "wizard.templates",
     "wizard.sanitize",
     "wizard.cli",
+    "wizard.nodetable",
+    "wizard.checks",
+    "wizard.store",
+    "wizard.session_commands",
+    "wizard.probes",
+    "wizard.sipparse",
 ]
 UI_CHECK = (
     "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
@@ -45,7 +51,7 @@ def test_core_module_imports_no_ui(module: str) -> None:
     assert ui_modules_after(f"import {module}") == ""
 
 
-@pytest.mark.parametrize("command", ["validate", "list", "graph"])
+@pytest.mark.parametrize("command", ["validate", "list", "graph", "sessions", "probe"])
 def test_headless_commands_import_no_ui(command: str) -> None:
     assert ui_modules_after(f"from wizard.cli import main\nmain([{command!r}])") == ""
 
