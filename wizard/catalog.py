@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.loader import load_file
-from wizard.model import Finding, Tree
+from wizard.model import Finding, Link, Tree
 
 TREE_SUFFIXES = (".yaml", ".yml")
 ENV_TREES = "EDGE_WIZARD_TREES"
@@ -100,3 +100,39 @@ def load_files(files: Iterable[Path]) -> Catalog:
 
 def load_catalog(extra_dirs: Sequence[Path] = ()) -> Catalog:
     return load_files(tree_files(configured_dirs(extra_dirs)))
+
+
+def load_tree_closure(tree_id: str, dirs: Sequence[Path]) -> Catalog:
+    """Load one tree and the trees its links reach, found by file name.
+
+    Opening a single incident need not read every tree. Trees are looked up as
+    `<id>.yaml`/`<id>.yml` in the folders; if any is not found that way (its
+    file is named differently, which W302 warns about), everything is loaded,
+    so the answer is always the same as a full load's.
+    """
+    by_name: dict[str, Path] = {}
+    for folder in reversed(list(dirs)):  # earlier folders win, as in a full load
+        for suffix in TREE_SUFFIXES:
+            for path in folder.glob(f"*{suffix}"):
+                by_name[path.stem] = path
+    catalog = Catalog()
+    todo = [tree_id]
+    while todo:
+        wanted = todo.pop()
+        if wanted in catalog.trees:
+            continue
+        path = by_name.get(wanted)
+        if path is None:
+            return load_files(tree_files(dirs))
+        loaded = load_files([path])
+        if wanted not in loaded.trees:
+            return load_files(tree_files(dirs))
+        catalog.trees.update(loaded.trees)
+        catalog.findings += loaded.findings
+        catalog.io_errors += loaded.io_errors
+        todo += [
+            node.tree
+            for node in loaded.trees[wanted].nodes.values()
+            if isinstance(node, Link) and node.tree
+        ]
+    return catalog

@@ -133,3 +133,16 @@ def test_python_m_wizard_and_help() -> None:
     )
     assert result.returncode == 0
     assert "--answer" in result.stdout and "yes or no" in result.stdout
+
+
+def test_tree_closure_loads_only_what_a_walk_can_reach(tmp_path: Path) -> None:
+    from wizard.catalog import load_tree_closure
+
+    catalog = load_tree_closure("demo-phone", [Path(GOOD)])
+    assert sorted(catalog.trees) == ["demo-edge", "demo-phone"]
+    catalog = load_tree_closure("demo-edge", [Path(GOOD)])
+    assert sorted(catalog.trees) == ["demo-edge"]
+    # A tree whose file is named differently is still found, by a full load.
+    (tmp_path / "other-name.yaml").write_text((Path(GOOD) / "demo-edge.yaml").read_text())
+    catalog = load_tree_closure("demo-edge", [tmp_path])
+    assert sorted(catalog.trees) == ["demo-edge"]
