@@ -121,10 +121,10 @@ def load_tree_closure(tree_id: str, dirs: Sequence[Path]) -> Catalog:
         wanted = todo.pop()
         if wanted in catalog.trees:
             continue
-        path = by_name.get(wanted)
-        if path is None:
+        found = by_name.get(wanted)
+        if found is None:
             return load_files(tree_files(dirs))
-        loaded = load_files([path])
+        loaded = load_files([found])
         if wanted not in loaded.trees:
             return load_files(tree_files(dirs))
         catalog.trees.update(loaded.trees)
