@@ -31,8 +31,8 @@ from wizard.sanitize import strip_controls
 from wizard.session import Event, Session, utc_now
 
 if TYPE_CHECKING:
-    from wizard.nodetable import WalkGraph
     from wizard.model import Tree
+    from wizard.nodetable import WalkGraph
 
 ENV_HOME = "EDGE_WIZARD_HOME"
 DB_NAME = "sessions.sqlite3"
