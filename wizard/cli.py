@@ -26,7 +26,7 @@ from wizard.catalog import (
     load_files,
     tree_files,
 )
-from wizard.model import Tree
+from wizard.model import Link, Tree
 from wizard.sanitize import strip_controls
 
 if TYPE_CHECKING:
@@ -156,8 +156,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         checked = configured
     catalog = load_files(checked)
-    if args.paths:
-        # Context for links: configured trees the checked files do not replace.
+    linked = {
+        node.tree
+        for tree in catalog.trees.values()
+        for node in tree.nodes.values()
+        if isinstance(node, Link) and node.tree
+    }
+    if args.paths and not linked <= catalog.trees.keys():
+        # Links reach outside the checked files: resolve them against the
+        # configured trees that the checked files do not replace.
         checked_paths = {p.resolve() for p in checked}
         context = load_files(p for p in configured if p.resolve() not in checked_paths)
         for tree_id, tree in context.trees.items():

@@ -15,6 +15,7 @@ node tree with an explicit stack:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import yaml
@@ -53,6 +54,10 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     HAVE_LIBYAML = False
     DEFAULT_PARSER = PureParser
+
+# Pos(...) goes through a Python-level __new__; tuple.__new__ builds the same
+# NamedTuple in C, and this runs for every scalar of every tree.
+new_pos = partial(tuple.__new__, Pos)
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -184,7 +189,7 @@ def parse(file: str, text: str, parser_class: Any = None) -> Document:
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchor_and_tag(file, event)
                 mark = event.start_mark
-                pos = Pos(file, mark.line + 1, mark.column + 1)
+                pos = new_pos((file, mark.line + 1, mark.column + 1))
                 value = event.value
                 # Raw control characters are refused by the YAML reader; these
                 # came in through escapes such as "\e" or "\x9b".
@@ -219,7 +224,7 @@ def parse(file: str, text: str, parser_class: Any = None) -> Document:
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchor_and_tag(file, event)
                 mark = event.start_mark
-                pos = Pos(file, mark.line + 1, mark.column + 1)
+                pos = new_pos((file, mark.line + 1, mark.column + 1))
                 container: YSeq | YMap = (
                     YMap({}, pos) if cls is MappingStartEvent else YSeq([], pos)
                 )
