@@ -1,15 +1,17 @@
-"""Small modal dialogs: the incident header (ticket, operator, facts), a note, the keys."""
+"""Small modal dialogs: the incident header (ticket, operator, facts), a note, the keys,
+and the override of a check's measured outcome."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 
 from wizard.sanitize import strip_controls
 from wizard.tui import render
@@ -139,4 +141,80 @@ class KeysDialog(ModalScreen[None]):
             yield Static(render.lines(lines))
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class OverrideDialog(ModalScreen[tuple[str, str] | None]):
+    """Override a check's measured outcome: pick the outcome, give the reason.
+
+    Returns (outcome, reason), or None when cancelled. A reason is required:
+    it goes into the ticket note next to the evidence it contradicts.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="override-cancel"),
+    ]
+    WORDS: ClassVar[dict[str, str]] = {"pass": "Pass", "fail": "Fail", "error": "Error"}
+
+    def __init__(self, measured: str, choices: list[str]) -> None:
+        super().__init__(id="override-dialog")
+        self.measured = measured
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets.option_list import Option
+
+        measured = self.WORDS.get(self.measured, self.measured)
+        with Vertical(id="dialog"):
+            yield Static(
+                render.styled(f"Override the measured outcome ({measured})", "bold"),
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *(
+                    Option(
+                        Content.assemble((f"{n}. ", "bold"), self.WORDS.get(c, c)),
+                        id=f"override-{c}",
+                    )
+                    for n, c in enumerate(self.choices, 1)
+                ),
+                id="override-choices",
+            )
+            yield Label(Content("Reason (it goes into the ticket note)"), classes="field-label")
+            yield Input(id="override-reason", compact=True)
+            yield Static(id="override-error")
+            yield Static(
+                Content("↑↓ or 1-3 pick · Enter: to the reason · Enter saves · Esc cancels"),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#override-error").display = False
+        self.query_one(OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        digit = event.character or ""
+        if self.focused is self.query_one(OptionList) and digit in "123"[: len(self.choices)]:
+            if not digit:
+                return
+            event.stop()
+            self.query_one(OptionList).highlighted = int(digit) - 1
+            self.query_one("#override-reason").focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#override-reason").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = strip_controls(event.value).strip()
+        if not reason:
+            error = self.query_one("#override-error", Static)
+            error.update(render.styled("✗ A reason is needed for an override.", "bold $text-error"))
+            error.display = True
+            return
+        index = self.query_one(OptionList).highlighted or 0
+        self.dismiss((self.choices[index], reason))
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

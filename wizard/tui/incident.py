@@ -9,7 +9,8 @@ is committed by the `Recorder`, and only then is the screen redrawn.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, ClassVar
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,7 +25,9 @@ from wizard.store import Recorder
 from wizard.tui import render
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.widgets import SelectionList, TextArea
+    from textual.worker import Worker
 
     from wizard.tui.app import WizardApp
     from wizard.tui.fields import SubmitArea
@@ -67,6 +70,9 @@ class IncidentScreen(Screen[None]):
         Binding("f", "facts", "Facts", id="facts"),
         Binding("h", "toggle_help", "Help", id="toggle-help"),
         Binding("e", "export", "Export", id="export"),
+        Binding("r", "run_check", "Run check", id="check-run"),
+        Binding("o", "override_check", "Override", id="check-override"),
+        Binding("escape", "cancel_check", "Cancel check", id="check-cancel"),
     ]
 
     def __init__(self, recorder: Recorder) -> None:
@@ -76,6 +82,14 @@ class IncidentScreen(Screen[None]):
         self._error = ""
         self._shown: dict[str, Content] = {}
         self._options: list[tuple[Content, str]] = []
+        # A check being run or just measured, for the step it was started on
+        # (session id, node, path length): anything else makes it stale.
+        self._check_at: tuple[str, str, int] | None = None
+        self._check_result: dict[str, Any] | None = None
+        self._check_started: float | None = None
+        self._check_worker: Worker[None] | None = None
+        self._spinner: Timer | None = None
+        self._bindings_state = "none"
 
     @property
     def session(self) -> Session:
@@ -130,6 +144,8 @@ class IncidentScreen(Screen[None]):
 
     def _refresh_view(self) -> None:
         session = self.recorder.session
+        if self._check_at is not None and self._check_at != self._check_key():
+            self._drop_check()  # the walk moved on (back, another session)
         view = session.view()
         kind = view.kind
         ended = session.outcome
@@ -152,6 +168,8 @@ class IncidentScreen(Screen[None]):
         self._put("#help", render.plain(view.help), show_help)
 
         self._show_checklist(view.node, view.steps if kind == "resolution" else [])
+        check_state = self._check_state()
+        self._show_check(check_state)
 
         if kind == "escalation" or ended == "not-fixed":
             items = [render.plain(f"☐ {c}") for c in view.collect]
@@ -185,6 +203,8 @@ class IncidentScreen(Screen[None]):
         if ended:
             keys = self._end_actions()
             wanted = [(self._numbered(n, END_ACTIONS[k]), k) for n, k in enumerate(keys, 1)]
+        elif kind == "check":
+            wanted = self._check_options(view.options, check_state)
         else:
             wanted = [(self._numbered(n, o), f"answer-{n}") for n, o in enumerate(view.options, 1)]
         if wanted != self._options:
@@ -208,6 +228,9 @@ class IncidentScreen(Screen[None]):
             self.call_after_refresh(field.focus)
         elif wanted:
             options.focus()
+        if check_state != self._bindings_state:
+            self._bindings_state = check_state
+            self.refresh_bindings()
 
     @staticmethod
     def _numbered(number: int, label: str) -> Content:
@@ -270,6 +293,201 @@ class IncidentScreen(Screen[None]):
             if steps:
                 checklist.highlighted = 0
 
+    # -- checks --------------------------------------------------------------
+    # A check shows its probe and exact target first; nothing touches the
+    # network until the admin runs it (r, or Enter on "Run the check"). The
+    # probe runs in a worker, so the screen stays live; Esc cancels it and
+    # nothing is recorded. The result is recorded only when the admin goes on
+    # with it (Enter) or overrides it with a reason (o).
+
+    def _check_key(self) -> tuple[str, str, int]:
+        session = self.recorder.session
+        return (session.id, session.current, len(session.path))
+
+    def _check_state(self) -> str:
+        """none, idle, running, result (measured, not yet recorded) or manual."""
+        session = self.recorder.session
+        if session.finished or session.kind != "check":
+            return "none"
+        current = self._check_at == self._check_key()
+        if current and self._check_started is not None:
+            return "running"
+        if current and self._check_result is not None:
+            return "result"
+        if session.check_failed_to_run() is not None:
+            return "manual"
+        return "idle"
+
+    def _drop_check(self) -> None:
+        """Forget a run or a measured result; a run still going is cancelled."""
+        if self._check_worker is not None and not self._check_worker.is_finished:
+            self._check_worker.cancel()
+        self._check_worker = None
+        if self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        self._check_at = None
+        self._check_started = None
+        self._check_result = None
+
+    def _check_content(self, state: str) -> Content:
+        # Imported when a check is first shown: it loads every probe module.
+        from wizard import checks
+        from wizard.tui import check_view
+
+        session = self.recorder.session
+        view = session.view()
+        if state == "manual":
+            return check_view.manual(view.last_result)
+        target = checks.describe(session)
+        timeout = check_view.budget(view.probe, view.params)
+        if state == "running" and self._check_started is not None:
+            elapsed = time.monotonic() - self._check_started
+            return check_view.running(view.probe, target, timeout, elapsed)
+        return check_view.idle(view.probe, target, timeout)
+
+    def _show_check(self, state: str) -> None:
+        # The panel sits above the choices; a result's evidence goes under
+        # them, so "Continue" stays in view at 80x24 however long it is.
+        if state == "none":
+            if self.query("#check"):
+                self._put("#check", Content(""), False)
+                self._put("#evidence", Content(""), False)
+            return
+        if not self.query("#check"):
+            self.query_one("#main").mount(Static(id="check"), after=self.query_one("#help"))
+            self.query_one("#main").mount(Static(id="evidence"), after=self.query_one("#options"))
+        result = self._check_result if state == "result" else None
+        if result is not None:
+            from wizard.tui import check_view
+
+            self._put("#check", check_view.outcome_line(result))
+            self._put("#evidence", check_view.evidence(result))
+        else:
+            self._put("#check", self._check_content(state))
+            self._put("#evidence", Content(""), False)
+
+    def _check_options(self, labels: list[str], state: str) -> list[tuple[Content, str]]:
+        if state == "running":
+            return []
+        if state == "result" and self._check_result is not None:
+            from wizard.tui import check_view
+
+            measured = str(self._check_result.get("outcome", "error"))
+            return [
+                (
+                    Content.assemble(
+                        ("⏎  ", "bold"),
+                        "Continue with the measured outcome: ",
+                        check_view.outcome_word(measured),
+                    ),
+                    "check-continue",
+                ),
+                (
+                    Content.assemble(("o  ", "bold"), "Override the outcome, with a reason"),
+                    "check-override",
+                ),
+                (Content.assemble(("r  ", "bold"), "Run the check again"), "check-run"),
+            ]
+        if state == "manual":
+            return [(self._numbered(n, o), f"answer-{n}") for n, o in enumerate(labels, 1)]
+        run = Content.assemble(("r  ", "bold"), ("Run the check now", "bold"))
+        return [
+            (run, "check-run"),
+            *(
+                (self._numbered(n, f"{o} (by hand, without running)"), f"answer-{n}")
+                for n, o in enumerate(labels, 1)
+            ),
+        ]
+
+    def _spin(self) -> None:
+        if self._check_state() == "running":
+            self._put("#check", self._check_content("running"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run_check":
+            return self._check_state() in ("idle", "result")
+        if action == "override_check":
+            return self._check_state() == "result"
+        if action == "cancel_check":
+            return self._check_state() == "running"
+        return True
+
+    def action_run_check(self) -> None:
+        if self._check_state() not in ("idle", "result"):
+            self.app.bell()
+            return
+        self._drop_check()
+        self._check_at = self._check_key()
+        self._check_started = time.monotonic()
+        self._check_worker = self.run_worker(
+            self._run_check(self._check_at),
+            name="check",
+            group="check",
+            exclusive=True,
+            exit_on_error=False,
+        )
+        self._spinner = self.set_interval(0.1, self._spin)
+        self.refresh_view()
+
+    async def _run_check(self, key: tuple[str, str, int]) -> None:
+        from wizard import checks
+
+        problem = ""
+        result: dict[str, Any] | None = None
+        try:
+            result = await checks.run_current_async(self.recorder.session)
+        except Exception as exc:  # a probe bug must not take the incident down
+            problem = str(exc) or type(exc).__name__
+        if self._check_at != key:
+            return  # cancelled, or the walk moved on
+        if self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        self._check_started = None
+        self._check_result = result
+        if result is None:
+            self._check_at = None
+            self.notify(f"The check could not run: {problem}", severity="error", markup=False)
+        self.refresh_view()
+
+    def action_cancel_check(self) -> None:
+        if self._check_state() != "running":
+            return
+        self._drop_check()
+        self.notify("Check cancelled; nothing was recorded.")
+        self.refresh_view()
+
+    def _record_check(self, outcome: str | None = None, reason: str = "") -> None:
+        result = self._check_result
+        if self._check_state() != "result" or result is None:
+            return
+        try:
+            self.recorder.session.record_check(result, outcome, reason)
+        except (AnswerError, SessionEnded) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._drop_check()
+        self._after()
+
+    def action_continue_check(self) -> None:
+        self._record_check()
+
+    def action_override_check(self) -> None:
+        result = self._check_result
+        if self._check_state() != "result" or result is None:
+            return
+        from wizard.tui.dialogs import OverrideDialog
+
+        measured = str(result.get("outcome", "error"))
+        choices = [o for o in ("pass", "fail", "error") if o != measured]
+
+        def done(answer: tuple[str, str] | None) -> None:
+            if answer is not None and self._check_result is result:
+                self._record_check(*answer)
+
+        self.app.push_screen(OverrideDialog(measured, choices), done)
+
     # -- acting --------------------------------------------------------------
 
     def _commit(self) -> bool:
@@ -295,6 +513,12 @@ class IncidentScreen(Screen[None]):
             return
         if session.kind == "input":
             return
+        if self._check_state() in ("running", "result"):
+            self.app.bell()
+            self.notify(
+                "Enter goes on with the measured outcome; o overrides it; Esc cancels a run."
+            )
+            return
         try:
             session.choose(index)
         except (AnswerError, SessionEnded):
@@ -304,7 +528,17 @@ class IncidentScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_choose(event.option_index)
+        key = event.option.id or ""
+        if key == "check-run":
+            self.action_run_check()
+        elif key == "check-continue":
+            self.action_continue_check()
+        elif key == "check-override":
+            self.action_override_check()
+        elif key.startswith("answer-"):
+            self.action_choose(int(key.removeprefix("answer-")) - 1)
+        else:
+            self.action_choose(event.option_index)
 
     def on_submit_area_submitted(self, event: SubmitArea.Submitted) -> None:
         event.stop()

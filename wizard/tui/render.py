@@ -19,6 +19,7 @@ PATH_PANEL_LINES = 30
 KIND_LABELS = {
     "question": "Question",
     "input": "Input",
+    "check": "Check",
     "resolution": "Resolution",
     "escalation": "Escalation",
 }
@@ -75,6 +76,12 @@ def path_panel(session: Session) -> Content:
             out.append(styled(f"↪ {shorten(step.prompt)}", "bold italic"))
             continue
         answer = shorten(step.answer, 40)
+        detail = ""
+        if step.kind == "check":
+            # "Fail (override of pass: reason)": the outcome on the step's
+            # line, the override or "checked by hand" on its own line.
+            word, _, rest = step.answer.partition(" (")
+            answer, detail = word, rest.removesuffix(")")
         if step.backtracked:
             out.append(styled(f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike"))
         else:
@@ -82,6 +89,9 @@ def path_panel(session: Session) -> Content:
             out.append(
                 Content.assemble(f"{number:>2}. {shorten(step.prompt)} → ", (answer, "bold"))
             )
+        if detail:
+            style = "dim strike" if step.backtracked else "italic"
+            out.append(styled(f"      {shorten(detail, 60)}", style))
         for note in step.notes:
             out.append(styled(f"      ✎ {shorten(note.text, 60)}", "italic"))
     if not session.finished:

@@ -1,0 +1,150 @@
+"""The check panel as Textual `Content`: the probe and its target, a run, a result.
+
+Everything here comes from a tree (the check's text and parameters) or from
+the network (a probe's summary and evidence), so it is built as plain text
+with control characters removed, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from textual.content import Content
+
+from wizard.sanitize import strip_controls
+from wizard.tui import render
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+DEFAULT_TIMEOUT = 5.0
+OUTCOME_STYLES = {
+    "pass": "bold $text-success",
+    "fail": "bold $text-error",
+    "error": "bold $text-warning",
+}
+
+
+def budget(probe: str, params: Mapping[str, str]) -> float:
+    """Seconds the probe may take: its `timeout` (default 5), plus websocket `hold`."""
+    from wizard.probes import PROBES
+
+    def seconds(value: object, default: float) -> float:
+        try:
+            return max(0.0, float(str(value)))
+        except ValueError:
+            return default
+
+    total = seconds(params.get("timeout", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
+    spec = PROBES.get(probe)
+    extra = spec.extra_budget_param if spec is not None else None
+    if extra:
+        total += seconds(params.get(extra, 0), 0.0)
+    return total
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _row(name: str, value: Content) -> Content:
+    return Content.assemble((f"{strip_controls(name)}: ", "dim"), value)
+
+
+def target_block(probe: str, target: str, timeout: float) -> Content:
+    return render.lines(
+        [
+            _row("Probe", render.styled(probe, "bold")),
+            _row("Target", render.styled(target, "bold")),
+            _row("Timeout", render.plain(_seconds(timeout))),
+        ]
+    )
+
+
+def idle(probe: str, target: str, timeout: float) -> Content:
+    return render.lines(
+        [
+            target_block(probe, target, timeout),
+            render.styled(
+                "Nothing has been sent yet. r or Enter runs the check; 1-3 answer by hand.",
+                "italic",
+            ),
+        ]
+    )
+
+
+def running(probe: str, target: str, timeout: float, elapsed: float) -> Content:
+    frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
+    return render.lines(
+        [
+            target_block(probe, target, timeout),
+            Content.assemble(
+                (f"{frame} Running… {elapsed:.1f} s", "bold"),
+                f" of at most {_seconds(timeout)}",
+                ("  ·  Esc cancels (nothing is recorded)", "dim"),
+            ),
+        ]
+    )
+
+
+def evidence_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(evidence_value(v) for v in value) or "(none)"
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def outcome_word(outcome: str) -> Content:
+    return render.styled(outcome.upper(), OUTCOME_STYLES.get(outcome, "bold"))
+
+
+def outcome_line(data: Mapping[str, Any]) -> Content:
+    """A probe's outcome and summary line."""
+    outcome = str(data.get("outcome", "error"))
+    return Content.assemble(
+        ("Result: ", "dim"), outcome_word(outcome), "  ", render.plain(str(data.get("summary", "")))
+    )
+
+
+def evidence(data: Mapping[str, Any]) -> Content:
+    """Where the probe went, how long it took, and every evidence field."""
+    head = f"Evidence from {data.get('probe', '')}: {data.get('target', '')}"
+    duration = data.get("duration")
+    if isinstance(duration, int | float) and not isinstance(duration, bool):
+        head += f" · took {float(duration):.2f} s"
+    parts = [render.styled(head, "bold")]
+    fields = data.get("evidence") or {}
+    if isinstance(fields, Mapping):
+        for name, value in fields.items():
+            parts.append(
+                Content.assemble(
+                    (f"  {strip_controls(str(name))}: ", "dim"),
+                    render.plain(evidence_value(value)),
+                )
+            )
+    return render.lines(parts)
+
+
+def result(data: Mapping[str, Any]) -> Content:
+    """Outcome, summary and evidence together."""
+    return render.lines([outcome_line(data), evidence(data)])
+
+
+def manual(data: Mapping[str, Any] | None) -> Content:
+    """Why a check is asked by hand: its probe could not run."""
+    summary = str((data or {}).get("summary", "")) or "no reason was recorded"
+    return render.lines(
+        [
+            Content.assemble(
+                ("The check could not run: ", "bold $text-warning"), render.plain(summary)
+            ),
+            render.styled("Check it by hand and answer Pass or Fail (1 or 2).", "italic"),
+        ]
+    )
