@@ -4,7 +4,10 @@ For each ending, find one path from its tree's start in the graph, then carry
 it out with the walk engine (`wizard.session.Session`) and check the walk
 stops at that ending. Input nodes get a value that takes the wanted way out:
 for a route, a value that matches that route's regex and none of the routes
-before it; for the default `next`, a value that matches no route.
+before it; for the default `next`, a value that matches no route. A route on a
+parsed field (`parse: sip`, `field: status`) gets a SIP status line or Reason
+header whose parsed field matches. Check nodes are answered pass, fail or
+error by hand: no probe runs and nothing touches the network.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from hypothesis.errors import NoSuchExample
 from wizard.catalog import load_files, tree_files
 from wizard.graph import build_graph, node_name
 from wizard.session import Session
+from wizard.sipparse import parse_sip
 
 TREES_DIR = Path(__file__).resolve().parents[2] / "trees"
 ENDINGS = ("resolution", "escalation")
@@ -71,8 +75,49 @@ def _path_to(graph: Any, start: str, goal: str) -> list[str]:
 _ASCII = st.characters(codec="ascii", exclude_categories=("Cc",))
 
 
+# Candidate pastes for routes on parsed SIP fields, tried in order.
+_SIP_SAMPLES = [
+    *(f"SIP/2.0 {code} Reason" for code in (403, 404, 484, 408, 422, 488, 503, 480, 486, 603, 500)),
+    *(f"SIP/2.0 500 Server Error\r\nReason: Q.850;cause={c}" for c in (21, 1, 2, 3, 28, 18, 102, 34, 17, 19, 20)),
+    "SIP/2.0 200 OK\r\nContact: <sip:edge@192.168.1.20:5060>\r\nCSeq: 1 INVITE",
+    "SIP/2.0 200 OK\r\nMin-SE: 1800\r\nCSeq: 2 INVITE",
+    "none",
+    "000",
+]
+
+
+def _routes_to(data: dict[str, Any], value: str) -> str | None:
+    """Where the engine's rule (first matching route, else the default) sends `value`."""
+    fields = parse_sip(value).as_dict() if data.get("parse") == "sip" else {}
+    for choice in data["choices"]:
+        if choice["kind"] != "route":
+            continue
+        subject = fields.get(choice["field"], "") if choice.get("field") else value
+        if re.search(choice["match"], subject):
+            return str(choice["target"])
+    default = next((c for c in data["choices"] if c["kind"] == "default"), None)
+    return default["target"] if default else None
+
+
+def _parsed_value_for(data: dict[str, Any], target: str) -> str:
+    pattern = data.get("pattern")
+    example = data.get("example") or ""
+    candidates = [*_SIP_SAMPLES, *(c.strip() for c in re.split(r",\s*|\s+or\s+", example))]
+    for value in candidates:
+        if value and (not pattern or re.search(pattern, value)) and _routes_to(data, value) == target:
+            return value
+    pytest.fail(f"no sample SIP text for {data['tree']}/{data['id']} reaches {target}")
+
+
+def _check_word(data: dict[str, Any], target: str) -> str:
+    """The outcome (pass, fail, error) of a check node that leads to `target`."""
+    return next(c["label"] for c in data["choices"] if c["target"] == target)
+
+
 def _value_for(data: dict[str, Any], target: str) -> str:
     """A value for an input node that the engine routes to `target`."""
+    if data.get("parse"):
+        return _parsed_value_for(data, target)
     pattern = data.get("pattern")
     routes = [c for c in data["choices"] if c["kind"] == "route"]
     index = next((i for i, c in enumerate(routes) if c["target"] == target), None)
@@ -133,6 +178,8 @@ def test_ending_is_reachable_by_a_walk(tree_id: str, ending: str) -> None:
             session.answer(label)
         elif data["kind"] == "input":
             session.answer(_value_for(data, there))
+        elif data["kind"] == "check":
+            session.answer(_check_word(data, there))
         elif data["kind"] == "resolution":
             assert any(c["kind"] == "unresolved" and c["target"] == there for c in data["choices"])
             session.answer("no")
@@ -198,6 +245,8 @@ def test_links_are_followed_by_a_walk(tree_id: str, link: str) -> None:
             session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
         elif data["kind"] == "input":
             session.answer(_value_for(data, there))
+        elif data["kind"] == "check":
+            session.answer(_check_word(data, there))
         else:
             session.answer("no")
     assert session.current == target

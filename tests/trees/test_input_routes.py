@@ -42,13 +42,13 @@ DISCONNECTS_TO_TIMING = [
     [
         ("hold", "nat-binding"),
         ("silence", "nat-binding"),
-        ("30", "missing-ack"),
-        ("32", "missing-ack"),
-        ("32s", "missing-ack"),
-        ("15m", "session-timer"),
-        ("30m", "session-timer"),
-        ("900", "session-timer"),
-        ("1800s", "session-timer"),
+        ("30", "ack-trace"),
+        ("32", "ack-trace"),
+        ("32s", "ack-trace"),
+        ("15m", "timer-trace"),
+        ("30m", "timer-trace"),
+        ("900", "timer-trace"),
+        ("1800s", "timer-trace"),
         ("5", "random-drops"),
         ("300", "random-drops"),
         ("45m", "random-drops"),
@@ -62,21 +62,43 @@ def test_drop_time_routes(value: str, node: str) -> None:
 
 BLOCKED_TO_SIP_CODE = ["Everyone, to this number or this kind of number", "3", "1"]
 
+INVITE_403 = (
+    "2024-05-02 10:15:01.123 SIP/2.0 100 Trying\r\n"
+    "CSeq: 1 INVITE\r\n\r\n"
+    "2024-05-02 10:15:01.456 SIP/2.0 403 Forbidden\r\n"
+    "Via: SIP/2.0/UDP 203.0.113.10:5060;branch=z9hG4bK1\r\n"
+    "CSeq: 1 INVITE\r\n"
+    "Content-Length: 0\r\n"
+)
+
 
 @pytest.mark.parametrize(
     ("value", "node"),
     [
         ("403", "who-sent-403"),
+        ("SIP/2.0 403 Forbidden", "who-sent-403"),
+        (INVITE_403, "who-sent-403"),
         ("404", "e164"),
-        ("484", "e164"),
-        ("408", "fix-408"),
+        ("SIP/2.0 404 Not Found", "e164"),
+        ("484 Address Incomplete", "e164"),
+        ("408", "carrier-options"),
+        ("SIP/2.0 408 Request Timeout", "carrier-options"),
         ("488", "fix-488"),
         ("503", "fix-503"),
+        ("SIP/2.0 503 Service Unavailable", "fix-503"),
         ("480", "far-end"),
         ("486", "far-end"),
         ("603", "far-end"),
         ("000", "ring-timeout"),
         ("500", "ring-timeout"),
+        # A Q.850 cause decides when the status alone does not.
+        ("SIP/2.0 500 Internal Server Error\r\nReason: Q.850;cause=34", "fix-503"),
+        ("Reason: Q.850;cause=1;text=\"Unallocated number\"", "e164"),
+        ("SIP/2.0 500 Error\r\nReason: Q.850;cause=102", "carrier-options"),
+        ("SIP/2.0 500 Error\r\nReason: Q.850;cause=21", "who-sent-403"),
+        ("SIP/2.0 500 Error\r\nReason: Q.850;cause=17", "far-end"),
+        # The status wins over the cause.
+        ("SIP/2.0 404 Not Found\r\nReason: Q.850;cause=34", "e164"),
     ],
 )
 def test_sip_code_routes(value: str, node: str) -> None:
@@ -85,8 +107,58 @@ def test_sip_code_routes(value: str, node: str) -> None:
     assert session.current == f"calls-blocked/{node}"
 
 
-@pytest.mark.parametrize("value", ["4031", "40", "forbidden", "403 Forbidden"])
+@pytest.mark.parametrize("value", ["4031", "40", "forbidden"])
 def test_sip_code_rejects_malformed_values(value: str) -> None:
     session = _at_input("calls-blocked", BLOCKED_TO_SIP_CODE)
     with pytest.raises(AnswerError):
         session.answer(value)
+
+
+def test_sip_code_fields_become_variables() -> None:
+    session = _at_input("calls-blocked", BLOCKED_TO_SIP_CODE)
+    session.answer("SIP/2.0 503 Service Unavailable\r\nReason: Q.850;cause=34")
+    values = session.values()
+    assert values["sip_code_status"] == "503"
+    assert values["sip_code_q850"] == "34"
+
+
+DISCONNECTS_TO_32S = [*DISCONNECTS_TO_TIMING, "32"]
+DISCONNECTS_TO_15M = [*DISCONNECTS_TO_TIMING, "15m"]
+
+OK_PRIVATE_CONTACT = (
+    "SIP/2.0 200 OK\r\n"
+    "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK2\r\n"
+    "Contact: <sip:+13175550100@192.168.10.20:5060>\r\n"
+    "CSeq: 1 INVITE\r\n"
+)
+OK_PUBLIC_CONTACT = OK_PRIVATE_CONTACT.replace("192.168.10.20", "203.0.113.20")
+
+
+@pytest.mark.parametrize(
+    ("value", "node"),
+    [
+        (OK_PRIVATE_CONTACT, "fix-contact-nat"),
+        (OK_PUBLIC_CONTACT, "missing-ack"),
+        ("none", "missing-ack"),
+    ],
+)
+def test_ack_trace_routes(value: str, node: str) -> None:
+    session = _at_input("call-disconnects", DISCONNECTS_TO_32S)
+    session.answer(value)
+    assert session.current == f"call-disconnects/{node}"
+
+
+@pytest.mark.parametrize(
+    ("value", "node"),
+    [
+        ("SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\nCSeq: 2 INVITE", "fix-session-interval"),
+        ("SIP/2.0 200 OK\r\nx: 1800;refresher=uac\r\nMin-SE: 900\r\nCSeq: 2 UPDATE", "fix-session-interval"),
+        ("UPDATE sip:a@192.168.1.5 SIP/2.0\r\nm: <sip:a@192.168.1.5>\r\nx: 1800", "fix-contact-nat"),
+        ("SIP/2.0 200 OK\r\nSession-Expires: 1800;refresher=uas\r\nCSeq: 2 INVITE", "session-timer"),
+        ("none", "session-timer"),
+    ],
+)
+def test_timer_trace_routes(value: str, node: str) -> None:
+    session = _at_input("call-disconnects", DISCONNECTS_TO_15M)
+    session.answer(value)
+    assert session.current == f"call-disconnects/{node}"
