@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_endings_reachable import _check_word, _path_to, _value_for
 
 from wizard.catalog import load_files, tree_files
 from wizard.checks import describe
@@ -22,8 +23,6 @@ from wizard.graph import build_graph, node_name
 from wizard.probes import PROBES, coerce_params
 from wizard.session import Session
 from wizard.validate import validate_catalog
-
-from test_endings_reachable import _check_word, _path_to, _value_for
 
 TREES_DIR = Path(__file__).resolve().parents[2] / "trees"
 

@@ -78,7 +78,10 @@ _ASCII = st.characters(codec="ascii", exclude_categories=("Cc",))
 # Candidate pastes for routes on parsed SIP fields, tried in order.
 _SIP_SAMPLES = [
     *(f"SIP/2.0 {code} Reason" for code in (403, 404, 484, 408, 422, 488, 503, 480, 486, 603, 500)),
-    *(f"SIP/2.0 500 Server Error\r\nReason: Q.850;cause={c}" for c in (21, 1, 2, 3, 28, 18, 102, 34, 17, 19, 20)),
+    *(
+        f"SIP/2.0 500 Server Error\r\nReason: Q.850;cause={c}"
+        for c in (21, 1, 2, 3, 28, 18, 102, 34, 17, 19, 20)
+    ),
     "SIP/2.0 200 OK\r\nContact: <sip:edge@192.168.1.20:5060>\r\nCSeq: 1 INVITE",
     "SIP/2.0 200 OK\r\nMin-SE: 1800\r\nCSeq: 2 INVITE",
     "none",
@@ -104,7 +107,11 @@ def _parsed_value_for(data: dict[str, Any], target: str) -> str:
     example = data.get("example") or ""
     candidates = [*_SIP_SAMPLES, *(c.strip() for c in re.split(r",\s*|\s+or\s+", example))]
     for value in candidates:
-        if value and (not pattern or re.search(pattern, value)) and _routes_to(data, value) == target:
+        if (
+            value
+            and (not pattern or re.search(pattern, value))
+            and _routes_to(data, value) == target
+        ):
             return value
     pytest.fail(f"no sample SIP text for {data['tree']}/{data['id']} reaches {target}")
 

@@ -93,7 +93,7 @@ INVITE_403 = (
         ("500", "ring-timeout"),
         # A Q.850 cause decides when the status alone does not.
         ("SIP/2.0 500 Internal Server Error\r\nReason: Q.850;cause=34", "fix-503"),
-        ("Reason: Q.850;cause=1;text=\"Unallocated number\"", "e164"),
+        ('Reason: Q.850;cause=1;text="Unallocated number"', "e164"),
         ("SIP/2.0 500 Error\r\nReason: Q.850;cause=102", "carrier-options"),
         ("SIP/2.0 500 Error\r\nReason: Q.850;cause=21", "who-sent-403"),
         ("SIP/2.0 500 Error\r\nReason: Q.850;cause=17", "far-end"),
@@ -132,6 +132,7 @@ OK_PRIVATE_CONTACT = (
     "CSeq: 1 INVITE\r\n"
 )
 OK_PUBLIC_CONTACT = OK_PRIVATE_CONTACT.replace("192.168.10.20", "203.0.113.20")
+TOO_SMALL_422 = "SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\nCSeq: 2 INVITE"
 
 
 @pytest.mark.parametrize(
@@ -151,10 +152,22 @@ def test_ack_trace_routes(value: str, node: str) -> None:
 @pytest.mark.parametrize(
     ("value", "node"),
     [
-        ("SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\nCSeq: 2 INVITE", "fix-session-interval"),
-        ("SIP/2.0 200 OK\r\nx: 1800;refresher=uac\r\nMin-SE: 900\r\nCSeq: 2 UPDATE", "fix-session-interval"),
-        ("UPDATE sip:a@192.168.1.5 SIP/2.0\r\nm: <sip:a@192.168.1.5>\r\nx: 1800", "fix-contact-nat"),
-        ("SIP/2.0 200 OK\r\nSession-Expires: 1800;refresher=uas\r\nCSeq: 2 INVITE", "session-timer"),
+        (
+            "SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\nCSeq: 2 INVITE",
+            "fix-session-interval",
+        ),
+        (
+            "SIP/2.0 200 OK\r\nx: 1800;refresher=uac\r\nMin-SE: 900\r\nCSeq: 2 UPDATE",
+            "fix-session-interval",
+        ),
+        (
+            "UPDATE sip:a@192.168.1.5 SIP/2.0\r\nm: <sip:a@192.168.1.5>\r\nx: 1800",
+            "fix-contact-nat",
+        ),
+        (
+            "SIP/2.0 200 OK\r\nSession-Expires: 1800;refresher=uas\r\nCSeq: 2 INVITE",
+            "session-timer",
+        ),
         ("none", "session-timer"),
     ],
 )
