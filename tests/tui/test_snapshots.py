@@ -7,11 +7,13 @@ timer and the ids in the header never change between runs.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from tests.tui.checktrees import write_tcp_tree
 from tests.tui.conftest import GOOD, STARTED, FrozenClock, MakeApp, catalog_of
 from wizard.graph import build_graph
 from wizard.session import Session
@@ -76,4 +78,53 @@ def test_screen(
         session.set_meta("ticket", "INC-42")
         session.answer("1")
         Recorder(store, session).sync()
+    assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+# A frozen probe result: snapshots never touch the network.
+FAKE_RESULT: dict[str, Any] = {
+    "probe": "tcp",
+    "target": "tcp 127.0.0.1:5060",
+    "outcome": "fail",
+    "summary": "connection refused by 127.0.0.1:5060 (port closed, or the service is down)",
+    "evidence": {
+        "target": "127.0.0.1:5060",
+        "resolved": ["127.0.0.1"],
+        "error": "ECONNREFUSED [errno 111]",
+        "connect_ms": 0.21,
+    },
+    "duration": 0.004,
+}
+CHECK_SCREENS = ["check", "check-result", "check-manual", "check-overridden"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", CHECK_SCREENS)
+def test_check_screen(
+    snap_compare: Any, make_app: MakeApp, tmp_path: Path, name: str, size: tuple[int, int]
+) -> None:
+    from wizard.tui.incident import IncidentScreen
+
+    folder = write_tcp_tree(tmp_path / "trees", 5060)
+    app = make_app("tui-checks", dirs=(folder,))
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()  # run_before may come before the first compose
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        session = screen.recorder.session
+        if name == "check-result":
+            # As if the run had just finished (see IncidentScreen._run_check).
+            screen._check_at = screen._check_key()
+            screen._check_result = dict(FAKE_RESULT)
+        elif name == "check-manual":
+            session.record_check(
+                {**FAKE_RESULT, "outcome": "error", "summary": "could not resolve sbc.invalid"}
+            )
+        elif name == "check-overridden":
+            session.record_check(FAKE_RESULT, "pass", "the SBC was restarting; it answers now")
+        screen._commit()
+        screen.refresh_view()
+        await pilot.pause()
+
     assert snap_compare(app, terminal_size=size, run_before=before)

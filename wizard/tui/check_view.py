@@ -118,7 +118,8 @@ def evidence(data: Mapping[str, Any]) -> Content:
     head = f"Evidence from {data.get('probe', '')}: {data.get('target', '')}"
     duration = data.get("duration")
     if isinstance(duration, int | float) and not isinstance(duration, bool):
-        head += f" · took {float(duration):.2f} s"
+        took = float(duration)
+        head += f" · took {took * 1000:.0f} ms" if took < 1 else f" · took {took:.1f} s"
     parts = [render.styled(head, "bold")]
     fields = data.get("evidence") or {}
     if isinstance(fields, Mapping):

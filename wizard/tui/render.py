@@ -82,6 +82,9 @@ def path_panel(session: Session) -> Content:
             # line, the override or "checked by hand" on its own line.
             word, _, rest = step.answer.partition(" (")
             answer, detail = word, rest.removesuffix(")")
+            if word == "Error" and step.target is None and step.result is not None:
+                # The probe could not run and the tree has no `error` way on.
+                detail = f"could not run ({step.result.get('summary', '')}): asked by hand"
         if step.backtracked:
             out.append(styled(f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike"))
         else:
