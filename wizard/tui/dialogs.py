@@ -184,7 +184,10 @@ class OverrideDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(id="override-reason", compact=True)
             yield Static(id="override-error")
             yield Static(
-                Content("↑↓ or 1-3 pick · Enter: to the reason · Enter saves · Esc cancels"),
+                Content(
+                    f"↑↓ or 1-{len(self.choices)} pick · Enter: to the reason"
+                    " · Enter saves · Esc cancels"
+                ),
                 classes="dialog-hint",
             )
 
@@ -193,12 +196,15 @@ class OverrideDialog(ModalScreen[tuple[str, str] | None]):
         self.query_one(OptionList).focus()
 
     def on_key(self, event: events.Key) -> None:
+        """A digit picks an outcome at once and moves on to the reason."""
+        options = self.query_one(OptionList)
         digit = event.character or ""
-        if self.focused is self.query_one(OptionList) and digit in "123"[: len(self.choices)]:
-            if not digit:
-                return
+        if self.focused is not options or not digit.isdigit():
+            return
+        index = int(digit) - 1
+        if 0 <= index < len(self.choices):
             event.stop()
-            self.query_one(OptionList).highlighted = int(digit) - 1
+            options.highlighted = index
             self.query_one("#override-reason").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
