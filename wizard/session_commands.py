@@ -15,7 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.catalog import Catalog, configured_dirs, load_files, tree_files
+from wizard.catalog import (
+    Catalog,
+    configured_dirs,
+    load_files,
+    load_tree_closure,
+    tree_files,
+)
 from wizard.model import Link, Tree
 from wizard.sanitize import strip_controls
 from wizard.store import Store, StoreError, write_atomic
@@ -37,10 +43,28 @@ def _err(message: str) -> None:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    catalog = load_files(tree_files(configured_dirs(getattr(args, "trees", None) or [])))
+    catalog = load_files(tree_files(_dirs(args)))
     for problem in catalog.io_errors:
         _err(problem)
     return catalog
+
+
+def _dirs(args: argparse.Namespace) -> list[Path]:
+    return configured_dirs(getattr(args, "trees", None) or [])
+
+
+def _closure(args: argparse.Namespace, tree_id: str) -> Catalog:
+    """Only the tree and the trees its links reach: one incident need not read every tree."""
+    catalog = load_tree_closure(tree_id, _dirs(args))
+    for problem in catalog.io_errors:
+        _err(problem)
+    return catalog
+
+
+def _all_trees(dirs: list[Path]) -> Callable[[], Catalog]:
+    """Every tree, loaded when the TUI first needs them (picker, palette); quiet,
+    as the terminal then belongs to the TUI."""
+    return lambda: load_files(tree_files(dirs))
 
 
 def _store() -> Store:
@@ -132,13 +156,15 @@ def _prepare(args: argparse.Namespace) -> tuple[Catalog, WalkGraph, Store]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
+    catalog = _closure(args, args.tree)
     _tree(catalog, args.tree)
     graph = _graph(catalog)
     store = _store()
     from wizard.tui.app import Launch
 
-    return _launch(Launch(catalog, graph, store, tree_id=args.tree))
+    return _launch(
+        Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(_dirs(args)))
+    )
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -150,13 +176,13 @@ def cmd_resume(args: argparse.Namespace) -> int:
         if found is None:
             raise Usage("no unfinished session to resume (see `edge-wizard sessions`)")
         row = found
-    catalog = _catalog(args)
+    catalog = _closure(args, row.tree_id)
     if row.tree_id not in catalog.trees:
         raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
     graph = _graph(catalog)
     from wizard.tui.app import Launch
 
-    return _launch(Launch(catalog, graph, store, resume=row))
+    return _launch(Launch(catalog, graph, store, resume=row, load_all=_all_trees(_dirs(args))))
 
 
 def open_picker(args: argparse.Namespace) -> int:

@@ -91,3 +91,22 @@ def test_headless_commands_never_import_textual(walked: Session, isolated_home: 
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_run_and_resume_load_only_the_trees_the_walk_reaches(
+    walked: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard import session_commands
+    from wizard.tui.app import Launch
+
+    launches: list[Launch] = []
+    monkeypatch.setattr(session_commands, "_launch", lambda launch: launches.append(launch) or 0)
+    assert run("run", "demo-phone", "--trees", str(GOOD)) == 0
+    assert run("resume", walked.id, "--trees", str(GOOD)) == 0
+    for launch in launches:
+        # demo-phone and the tree it links to; not the built-in trees.
+        assert sorted(launch.catalog.trees) == ["demo-edge", "demo-phone"]
+        assert launch.load_all is not None
+        everything = launch.load_all()
+        assert {"demo-phone", "demo-edge", "edge-offline"} <= set(everything.trees)
+    assert launches[1].resume is not None and launches[1].resume.id == walked.id

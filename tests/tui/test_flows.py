@@ -460,3 +460,20 @@ async def test_resume_after_tree_change_warns_and_replays(
         messages = [n.message for n in again._notifications]
         assert any("demo-edge' changed since the session started" in m for m in messages)
         assert session_of(again).current == "demo-edge/lcd"
+
+
+async def test_picker_and_palette_list_every_tree_after_run(make_app: MakeApp) -> None:
+    from tests.tui.conftest import FIXTURES, catalog_of
+
+    app = make_app("demo-phone", dirs=(GOOD,), load_all=lambda: catalog_of(GOOD, FIXTURES))
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "hostile" not in app.catalog.trees  # `run` read only what it needed
+        titles = [c[0] for c in app.palette_commands()]
+        assert any("hostile" in t.casefold() or "markup" in t.casefold() for t in titles)
+        app.open_picker()
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        choices = app.screen.query_one("#choices", OptionList)
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        assert "tree:hostile" in ids
+        assert "tree:demo-edge" in ids

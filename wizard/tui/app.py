@@ -49,6 +49,9 @@ class Launch:
     exports: Path = field(default_factory=exports_dir)
     # The incident header at the start of a new session (Escape skips it).
     ask_header: bool = True
+    # `run` and `resume` load only the trees the walk can reach; this loads
+    # every tree, when the picker or the palette's tree list first needs them.
+    load_all: Callable[[], Catalog] | None = None
 
 
 def _commands_provider() -> type[Provider]:
@@ -88,6 +91,22 @@ class WizardApp(App[int]):
     @property
     def session(self) -> Session | None:
         return self.recorder.session if self.recorder else None
+
+    def all_trees(self) -> Catalog:
+        """Every tree (loaded now if `run`/`resume` started with only some of them).
+
+        Sessions already open keep the node table they were built on; new ones
+        use the full one.
+        """
+        load_all, self.launch.load_all = self.launch.load_all, None
+        if load_all is not None:
+            from wizard.nodetable import build_node_table
+
+            catalog = load_all()
+            self.launch.catalog = self.catalog = catalog
+            self.launch.graph = build_node_table(catalog.trees.values())
+            self._problems.clear()
+        return self.catalog
 
     def list_sessions(self) -> list[SessionRow]:
         return self.launch.store.sessions()
@@ -206,6 +225,7 @@ class WizardApp(App[int]):
     def open_picker(self) -> None:
         from wizard.tui.picker import PickerScreen
 
+        self.all_trees()
         base = self.screen_stack[0]
         if isinstance(base, PickerScreen):
             picker: PickerScreen = base
@@ -305,7 +325,7 @@ class WizardApp(App[int]):
                 ),
             ]
         commands.append(("Open the tree picker", "Trees and unfinished sessions", self.open_picker))
-        for tree in sorted(self.catalog.trees.values(), key=lambda t: t.title.casefold()):
+        for tree in sorted(self.all_trees().trees.values(), key=lambda t: t.title.casefold()):
             commands.append(
                 (
                     f"Jump to tree: {strip_controls(tree.title)}",
