@@ -65,7 +65,12 @@ def tree_files(paths: Iterable[Path], strict: bool = False) -> list[Path]:
             files.append(path)
         elif strict:
             raise MissingPath(str(path))
-    return files
+    # A file named twice (`validate trees trees/x.yaml`) is read once, not
+    # reported as a duplicate of itself.
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
 
 
 @dataclass
@@ -108,11 +113,12 @@ def load_tree_closure(tree_id: str, dirs: Sequence[Path]) -> Catalog:
     Opening a single incident need not read every tree. Trees are looked up as
     `<id>.yaml`/`<id>.yml` in the folders; if any is not found that way (its
     file is named differently, which W302 warns about), everything is loaded,
-    so the answer is always the same as a full load's.
+    so the trees found are the ones a full load would give.
     """
     by_name: dict[str, Path] = {}
-    for folder in reversed(list(dirs)):  # earlier folders win, as in a full load
-        for suffix in TREE_SUFFIXES:
+    # Earlier folders win, and within one `x.yaml` before `x.yml`, as in a full load.
+    for folder in reversed(list(dirs)):
+        for suffix in reversed(TREE_SUFFIXES):
             for path in folder.glob(f"*{suffix}"):
                 by_name[path.stem] = path
     catalog = Catalog()

@@ -26,11 +26,17 @@ from wizard.catalog import (
     load_files,
     tree_files,
 )
-from wizard.model import Link, Tree
+from wizard.model import Tree
 from wizard.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from wizard.graph import Graph
+
+
+# The formats each command offers; their modules are imported only when used.
+REPORT_FORMATS = ("text", "json", "github")
+GRAPH_FORMATS = ("mermaid", "dot", "json")
+NOTE_FORMATS = ("markdown", "text", "json")
 
 
 class ExitCode(IntEnum):
@@ -156,15 +162,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         checked = configured
     catalog = load_files(checked)
-    linked = {
-        node.tree
-        for tree in catalog.trees.values()
-        for node in tree.nodes.values()
-        if isinstance(node, Link) and node.tree
-    }
-    if args.paths and not linked <= catalog.trees.keys():
-        # Links reach outside the checked files: resolve them against the
-        # configured trees that the checked files do not replace.
+    if args.paths:
+        # Links in and out of the checked files change what is reachable and
+        # which variables are set, so the configured trees that the checked
+        # files do not replace are always loaded as context.
         checked_paths = {p.resolve() for p in checked}
         context = load_files(p for p in configured if p.resolve() not in checked_paths)
         for tree_id, tree in context.trees.items():
@@ -210,11 +211,16 @@ def cmd_walk(args: argparse.Namespace) -> int:
     if args.operator:
         session.set_meta("operator", args.operator)
     given = _parse_assignments(args.fact, "--fact")
-    for fact in session.fact_details():
-        if fact.var not in given and fact.default:
-            given[fact.var] = fact.default
     for var, value in given.items():
         session.set_fact(var, value)
+
+    def apply_defaults() -> None:
+        # Trees entered through a link bring their own facts and defaults.
+        for fact in session.fact_details():
+            if fact.var not in session.facts and fact.default:
+                session.set_fact(fact.var, fact.default)
+
+    apply_defaults()
     known = {var for var, _, _ in session.fact_specs()}
     answers = list(args.answer)
     index = 0
@@ -247,6 +253,7 @@ def cmd_walk(args: argparse.Namespace) -> int:
                     print(f"  {number}. {strip_controls(option)}", file=sys.stderr)
             return ExitCode.FAILED
         known |= {var for var, _, _ in session.fact_specs()}
+        apply_defaults()
     if index < len(answers):
         _err(
             f"the session ended ({session.outcome}) before answer {index + 1}"
@@ -350,7 +357,7 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         " configured trees. Findings are printed as path:line:col: severity CODE message.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="tree files or folders")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--format", choices=REPORT_FORMATS, default="text")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.set_defaults(func=cmd_validate)
 
@@ -368,7 +375,7 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--fact", action="append", default=[], metavar="VAR=VALUE")
     p.add_argument("--ticket", default="", help="ticket id for the note")
     p.add_argument("--operator", default="", help="who ran the walk")
-    p.add_argument("--format", choices=["markdown", "text", "json"], default="markdown")
+    p.add_argument("--format", choices=NOTE_FORMATS, default="markdown")
     p.add_argument(
         "--run-checks",
         action="store_true",
@@ -381,7 +388,7 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         "graph", parents=[common], help="print the graph of one tree or of all trees"
     )
     p.add_argument("tree", nargs="?", metavar="TREE", help="only this tree")
-    p.add_argument("--format", choices=["mermaid", "dot", "json"], default="mermaid")
+    p.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
     p.set_defaults(func=cmd_graph)
 
     from wizard.session_commands import register

@@ -134,7 +134,7 @@ def note_data(session: Session) -> dict[str, Any]:
         steps.append(_step(session, None if step.backtracked else number, step))
     data = session.graph.nodes[session.current]
     pending = None
-    if not session.finished and data["kind"] in ("question", "input"):
+    if not session.finished and data["kind"] in ("question", "input", "check"):
         view = session.view()
         pending = {"node": data["id"], "tree": view.tree, "prompt": view.prompt}
     facts = {var: strip_controls(session.facts.get(var, "")) for var, _, _ in session.fact_specs()}

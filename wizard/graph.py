@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from wizard.model import Tree
-from wizard.nodetable import NodeTable, build_node_table, link_target, node_name, split_name
+from wizard.nodetable import NodeTable, build_node_table, link_target, node_name
 
 if TYPE_CHECKING:
     Graph = nx.DiGraph[str]
 else:
     Graph = nx.DiGraph
 
-__all__ = ["Graph", "build_graph", "graph_from_table", "link_target", "node_name", "split_name"]
+__all__ = ["Graph", "build_graph", "graph_from_table", "link_target", "node_name"]
 
 
 def graph_from_table(table: NodeTable) -> Graph:

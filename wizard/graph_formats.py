@@ -11,17 +11,17 @@ import networkx as nx
 from wizard.graph import Graph
 from wizard.sanitize import strip_controls
 
-GRAPH_FORMATS = ("mermaid", "dot", "json")
 _LABEL_CHARS = 60
 
 # Mermaid shapes by kind: question rhombus, input parallelogram, resolution
-# stadium, escalation subroutine, link asymmetric flag.
+# stadium, escalation subroutine, link asymmetric flag, check hexagon.
 _MERMAID_SHAPES = {
     "question": ("{", "}"),
     "input": ("[/", "/]"),
     "resolution": ("([", "])"),
     "escalation": ("[[", "]]"),
     "link": (">", "]"),
+    "check": ("{{", "}}"),
 }
 
 
@@ -84,6 +84,7 @@ def to_dot(graph: Graph) -> str:
         "resolution": "box",
         "escalation": "octagon",
         "link": "cds",
+        "check": "hexagon",
     }
     lines = ["digraph edge_wizard {", "    rankdir=TB;"]
     for name in sorted(graph.nodes, key=_position_key(graph)):

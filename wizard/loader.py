@@ -37,7 +37,8 @@ from wizard.yamlnodes import YMap, YNode, YScalar, YSeq
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-DECIMAL = re.compile(r"^[+-]?[0-9]+$")
+# Nine digits at most: int() of a 5,000-digit string raises, and no tree needs more.
+DECIMAL = re.compile(r"^[+-]?[0-9]{1,9}$")
 
 TREE_KEYS = {
     "id": True,
@@ -150,6 +151,9 @@ class _SchemaReader:
                 f"'{key}' in {what} must be text, not {_type_name(value)}",
             )
             return None
+        if not value.value.strip():
+            self.error(value.pos, "E102", f"'{key}' in {what} must not be blank")
+            return None
         return value.value, value.pos
 
     def text(self, ymap: YMap, key: str, what: str) -> str:
@@ -211,7 +215,7 @@ class _SchemaReader:
     def regex(self, text: str, pos: Pos, what: str) -> None:
         try:
             re.compile(text)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:
             self.error(pos, "E204", f"{what} is not a valid regular expression: {exc}")
 
     # -- tree ----------------------------------------------------------------
@@ -295,7 +299,9 @@ class _SchemaReader:
                     required = value.value.lower() == "true"
                 else:
                     self.error(value.pos, "E102", "'required' must be true or false")
-            if var:
+            if var and any(f.var == var[0] for f in facts):
+                self.error(var[1], "E104", f"fact '{var[0]}' is declared twice")
+            elif var:
                 fact = FactSpec(var[0], self.text(ymap, "prompt", "a fact"), required, var[1])
                 fact.choices = [c for c, _ in self.string_list(ymap, "choices", "a fact")]
                 fact.default = self.text(ymap, "default", "a fact")
@@ -331,7 +337,7 @@ class _SchemaReader:
         node.help = self.text(ynode, "help", what)
         node.sources = self.sources(ynode, what)
         node.broken = not complete or len(self.findings) > before
-        node.field_pos = {key: value.pos for key, (_, value) in ynode.items.items()}
+        node.field_pos |= {key: value.pos for key, (_, value) in ynode.items.items()}
         return node
 
     def build(self, kind: str, node_id: str, ynode: YMap, what: str) -> Node:
@@ -367,20 +373,25 @@ class _SchemaReader:
         if kind == "resolution":
             node_r = Resolution(node_id, pos, title=self.text(ynode, "title", what))
             node_r.text = self.text(ynode, "text", what)
-            node_r.steps = [s for s, _ in self.string_list(ynode, "steps", what, min_items=1)]
+            steps = self.string_list(ynode, "steps", what, min_items=1)
+            node_r.steps = [s for s, _ in steps]
+            node_r.field_pos |= {f"step {i}": p for i, (_, p) in enumerate(steps, 1)}
             node_r.verify = self.text(ynode, "verify", what)
             unresolved = self.string(ynode, "unresolved", what)
             if unresolved:
                 node_r.unresolved, node_r.unresolved_pos = unresolved
             return node_r
         if kind == "escalation":
-            return Escalation(
+            collect = self.string_list(ynode, "collect", what, min_items=1)
+            escalation = Escalation(
                 node_id,
                 pos,
                 title=self.text(ynode, "title", what),
                 text=self.text(ynode, "text", what),
-                collect=[c for c, _ in self.string_list(ynode, "collect", what, min_items=1)],
+                collect=[c for c, _ in collect],
             )
+            escalation.field_pos |= {f"collect item {i}": p for i, (_, p) in enumerate(collect, 1)}
+            return escalation
         if kind == "check":
             check = Check(node_id, pos)
             self.check(check, ynode, what)
@@ -458,6 +469,7 @@ class _SchemaReader:
                     ):
                         node.params[key] = value.value
                         node.param_pos[key] = ppos
+                        node.field_pos[f"with {key}"] = value.pos
                     else:
                         self.error(
                             value.pos, "E102", f"parameter '{key}' in {what} must be a plain value"

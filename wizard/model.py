@@ -92,7 +92,8 @@ class Node:
         return []
 
     def texts(self) -> list[tuple[str, str]]:
-        """(field name, text) pairs that may hold `{var}` templates."""
+        """(field, text) pairs that may hold `{var}` templates. A field names one
+        item of a list ("step 2") so that `field_pos` can point at it."""
         return [("help", self.help)] if self.help else []
 
 
@@ -181,7 +182,7 @@ class Resolution(Node):
 
     def texts(self) -> list[tuple[str, str]]:
         pairs = [("title", self.title), ("text", self.text), ("verify", self.verify)]
-        pairs += [("steps", step) for step in self.steps]
+        pairs += [(f"step {i}", step) for i, step in enumerate(self.steps, 1)]
         return [p for p in pairs if p[1]] + Node.texts(self)
 
 
@@ -195,7 +196,7 @@ class Escalation(Node):
 
     def texts(self) -> list[tuple[str, str]]:
         pairs = [("title", self.title), ("text", self.text)]
-        pairs += [("collect", item) for item in self.collect]
+        pairs += [(f"collect item {i}", item) for i, item in enumerate(self.collect, 1)]
         return [p for p in pairs if p[1]] + Node.texts(self)
 
 
@@ -239,7 +240,7 @@ class Check(Node):
         ]
 
     def texts(self) -> list[tuple[str, str]]:
-        pairs = [("text", self.text)] + [("with", value) for value in self.params.values()]
+        pairs = [("text", self.text)] + [(f"with {k}", v) for k, v in self.params.items()]
         return pairs + Node.texts(self)
 
 

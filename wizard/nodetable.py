@@ -41,11 +41,6 @@ def node_name(tree_id: str, node_id: str) -> str:
     return f"{tree_id}/{node_id}"
 
 
-def split_name(name: str) -> tuple[str, str]:
-    tree_id, _, node_id = name.partition("/")
-    return tree_id, node_id
-
-
 def link_target(link: Link, trees: dict[str, Tree]) -> str | None:
     """The graph name a link leads to, or None when the tree or node is missing."""
     tree = trees.get(link.tree)

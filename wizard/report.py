@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from wizard.model import Finding
-
-REPORT_FORMATS = ("text", "json", "github")
+from wizard.model import Finding, Pos
+from wizard.sanitize import strip_controls
 
 
 def _github_data(text: str) -> str:
@@ -19,6 +18,17 @@ def _github_property(text: str) -> str:
 
 
 def render_findings(findings: Sequence[Finding], fmt: str, files_checked: int) -> str:
+    # File names and messages quote the file (a key, a tag): no control
+    # character may reach the terminal or the CI log, in any format.
+    findings = [
+        Finding(
+            Pos(strip_controls(f.pos.file), f.pos.line, f.pos.col),
+            f.severity,
+            f.code,
+            strip_controls(f.message).replace("\n", " "),
+        )
+        for f in findings
+    ]
     if fmt == "json":
         payload = {
             "files": files_checked,

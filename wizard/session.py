@@ -51,6 +51,14 @@ class AnswerError(ValueError):
         self.options = options
 
 
+class BrokenTree(AnswerError):
+    """The tree cannot be walked here (links in a loop, a link to nowhere).
+    `edge-wizard validate` reports these; a walk stops cleanly on them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, [])
+
+
 class SessionEnded(RuntimeError):
     """An answer was given after the session reached its end."""
 
@@ -107,6 +115,8 @@ class Step:
     result: dict[str, Any] | None = None
     # Fields parsed from an input with `parse:` (e.g. status, q850).
     fields: dict[str, str] = field(default_factory=dict)
+    # A check whose probe could not run: the walk stayed on the node to ask by hand.
+    stayed: bool = False
 
 
 @dataclass(slots=True)
@@ -140,6 +150,9 @@ class View:
 class _Resolved:
     answer: str
     target: str | None
+    # What the event log records: the label, the cleaned value, yes/no or the
+    # check outcome, never a number that means something else after a change.
+    canonical: str = ""
     outcome: Outcome | None = None
     fields: dict[str, str] = field(default_factory=dict)
     result: dict[str, Any] | None = None
@@ -177,7 +190,6 @@ class Session:
         self.ended_at: datetime | None = None
         tree = trees[tree_id]
         self.current: str = node_name(tree.id, tree.start)
-        self.trees_seen: list[str] = [tree_id]
         self._follow_links(self.started_at)
         self._settle(self.started_at)
 
@@ -186,6 +198,15 @@ class Session:
     @property
     def tree(self) -> Tree:
         return self.trees[self.tree_id]
+
+    @property
+    def trees_seen(self) -> list[str]:
+        """The trees the active path has been in, in order (backtracked links drop out)."""
+        seen = [self.tree_id]
+        for step in self.path:
+            if step.automatic and not step.backtracked and step.answer not in seen:
+                seen.append(step.answer)
+        return seen
 
     @property
     def finished(self) -> bool:
@@ -211,11 +232,7 @@ class Session:
 
     def fact_specs(self) -> list[tuple[str, str, bool]]:
         """(var, prompt, required) of every tree this session has entered."""
-        specs: dict[str, tuple[str, str, bool]] = {}
-        for tree_id in self.trees_seen:
-            for fact in self.trees[tree_id].facts:
-                specs.setdefault(fact.var, (fact.var, fact.prompt, fact.required))
-        return list(specs.values())
+        return [(f.var, f.prompt, f.required) for f in self.fact_details()]
 
     def fact_details(self) -> list[FactSpec]:
         """Every fact of the trees this session entered, with choices and defaults."""
@@ -236,7 +253,7 @@ class Session:
             return [FIXED_LABEL, NOT_FIXED_LABEL]
         if kind == "check":
             words = ["Pass", "Fail"]
-            return words if self.check_failed_to_run() else [*words, "Error"]
+            return words if self.check_failed_to_run() is not None else [*words, "Error"]
         return []
 
     def check_failed_to_run(self) -> dict[str, Any] | None:
@@ -246,7 +263,7 @@ class Session:
         if self.kind != "check" or not active:
             return None
         last = active[-1]
-        if last.node == self.current and last.kind == "check" and last.answer == "Error":
+        if last.node == self.current and last.stayed:
             return last.result or {}
         return None
 
@@ -254,6 +271,12 @@ class Session:
         """The current check's parameters, templates filled from facts and inputs."""
         params = self.graph.nodes[self.current].get("params") or {}
         return {key: self.render(str(value)) for key, value in params.items()}
+
+    def _prompt(self) -> str:
+        data = self.graph.nodes[self.current]
+        if self.kind == "resolution":
+            return self.render(data.get("verify", DEFAULT_VERIFY))
+        return self.render(data["text"]) if self.kind in PROMPTING_KINDS else ""
 
     def view(self) -> View:
         data = self.graph.nodes[self.current]
@@ -294,7 +317,8 @@ class Session:
 
     def answer(self, text: str) -> None:
         """Answer the pending step: a label or 1-based number, a value, or yes/no."""
-        self._record(Event("answer", self.clock(), node=self.current, value=text))
+        resolved = self._resolve_answer(text)
+        self._record(Event("answer", self.clock(), node=self.current, value=resolved.canonical))
 
     def record_check(
         self, result: Mapping[str, Any], outcome: str | None = None, reason: str = ""
@@ -373,8 +397,8 @@ class Session:
         if outcome == "error" and "error" not in choices:
             if self.check_failed_to_run() is not None:
                 raise AnswerError("the check could not run: answer pass or fail", ["pass", "fail"])
-            return _Resolved(word, None, result=result, stay=True)
-        return _Resolved(word, choices.get(outcome), result=result)
+            return _Resolved(word, None, outcome, result=result, stay=True)
+        return _Resolved(word, choices.get(outcome), outcome, result=result)
 
     def _resolve_answer(self, text: str) -> _Resolved:
         """What an answer text means at the current node."""
@@ -386,19 +410,17 @@ class Session:
         if kind == "question":
             choices = data["choices"]
             labels = [c["label"] for c in choices]
-            chosen = None
-            if cleaned.isdigit() and 1 <= int(cleaned) <= len(choices):
-                chosen = choices[int(cleaned) - 1]
-            else:
-                for choice in choices:
-                    if choice["label"].casefold() == cleaned.casefold():
-                        chosen = choice
-                        break
+            wanted = cleaned.casefold()
+            chosen = next((c for c in choices if c["label"].casefold() == wanted), None)
+            # isdigit() alone admits "²" and 5,000-digit strings that int() rejects.
+            if chosen is None and cleaned.isascii() and cleaned.isdigit() and len(cleaned) < 4:
+                number = int(cleaned)
+                chosen = choices[number - 1] if 1 <= number <= len(choices) else None
             if chosen is None:
                 raise AnswerError(f"'{cleaned}' is not one of the answers", labels)
-            return _Resolved(chosen["label"], chosen["target"])
+            return _Resolved(chosen["label"], chosen["target"], chosen["label"])
         if kind == "input":
-            value = strip_controls(text).strip()
+            value = cleaned
             if not value:
                 raise AnswerError("a value is needed", [data.get("example") or ""])
             pattern = data.get("pattern")
@@ -412,18 +434,18 @@ class Session:
                     continue
                 subject = fields.get(choice["field"], "") if choice.get("field") else value
                 if re.search(choice["match"], subject):
-                    return _Resolved(value, choice["target"], fields=fields)
+                    return _Resolved(value, choice["target"], value, fields=fields)
             default = next((c for c in data["choices"] if c["kind"] == "default"), None)
-            return _Resolved(value, default["target"] if default else None, fields=fields)
+            return _Resolved(value, default["target"] if default else None, value, fields=fields)
         if kind == "resolution":
             word = cleaned.casefold()
             if word in _YES:
-                return _Resolved(FIXED_LABEL, None, "fixed")
+                return _Resolved(FIXED_LABEL, None, "yes", outcome="fixed")
             if word in _NO:
                 unresolved = next((c for c in data["choices"] if c["kind"] == "unresolved"), None)
                 if unresolved and unresolved["target"]:
-                    return _Resolved(NOT_FIXED_LABEL, unresolved["target"])
-                return _Resolved(NOT_FIXED_LABEL, None, "not-fixed")
+                    return _Resolved(NOT_FIXED_LABEL, unresolved["target"], "no")
+                return _Resolved(NOT_FIXED_LABEL, None, "no", outcome="not-fixed")
             raise AnswerError(f"'{cleaned}' is not yes or no", ["yes", "no"])
         if kind == "check":
             word = {"1": "pass", "2": "fail", "3": "error"}.get(cleaned, cleaned.casefold())
@@ -439,8 +461,8 @@ class Session:
         target, outcome = resolved.target, resolved.outcome
         if outcome is None and target is None and not resolved.stay:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
-        step = Step(self.current, self.kind, self.view().prompt, resolved.answer, at, target)
-        step.result, step.fields = resolved.result, resolved.fields
+        step = Step(self.current, self.kind, self._prompt(), resolved.answer, at, target)
+        step.result, step.fields, step.stayed = resolved.result, resolved.fields, resolved.stay
         step.notes, self.pending_notes = self.pending_notes, []
         self.path.append(step)
         if resolved.stay:
@@ -462,15 +484,23 @@ class Session:
                 continue
             step.backtracked = True
             if not step.automatic:
+                # Notes written where the walk now leaves stay with the
+                # abandoned step, not with whatever is answered next.
+                step.notes += self.pending_notes
+                self.pending_notes = []
                 self.current = step.node
                 return
 
     def _follow_links(self, at: datetime) -> None:
+        crossed: set[str] = set()
         while self.kind == "link":
+            if self.current in crossed:
+                raise BrokenTree(f"links loop back to {self.current}; run `edge-wizard validate`")
+            crossed.add(self.current)
             data = self.graph.nodes[self.current]
             target = next((c["target"] for c in data["choices"] if c["kind"] == "link"), None)
             if target is None:
-                raise AnswerError(f"the link at {self.current} leads to a missing tree", [])
+                raise BrokenTree(f"the link at {self.current} leads to a missing tree or node")
             tree_id = self.graph.nodes[target]["tree"]
             title = self.trees[tree_id].title if tree_id in self.trees else tree_id
             # A link's help says why the path crosses; the admin never sees the
@@ -488,8 +518,6 @@ class Session:
                     automatic=True,
                 )
             )
-            if tree_id not in self.trees_seen:
-                self.trees_seen.append(tree_id)
             self.current = target
 
     def _settle(self, at: datetime) -> None:

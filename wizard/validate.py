@@ -51,6 +51,24 @@ class Report:
         return sum(1 for f in self.findings if f.severity == "warning")
 
 
+class Suggest:
+    """ "Did you mean" over node, tree and variable names, within a budget.
+
+    Each suggestion compares a name with every candidate; a hostile file with
+    thousands of broken references would make that quadratic. After `budget`
+    suggestions per run, findings go on without one.
+    """
+
+    def __init__(self, budget: int = 200) -> None:
+        self.budget = budget
+
+    def __call__(self, word: str, choices: Iterable[str]) -> str:
+        if self.budget <= 0:
+            return ""
+        self.budget -= 1
+        return did_you_mean(word, choices)
+
+
 def _error(pos: Pos, code: str, message: str) -> Finding:
     return Finding(pos, "error", code, message)
 
@@ -72,7 +90,7 @@ def _targets(tree: Tree, node: Node) -> Iterable[tuple[str, str, Pos]]:
         yield what, edge.target, edge.pos
 
 
-def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
+def _reference_rules(trees: dict[str, Tree], suggest: Suggest) -> list[Finding]:
     found: list[Finding] = []
     for tree in trees.values():
         known = tree.nodes.keys() | tree.unloaded
@@ -81,8 +99,7 @@ def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
                 _error(
                     tree.start_pos,
                     "E202",
-                    f"start points at missing node '{tree.start}'"
-                    f"{did_you_mean(tree.start, tree.nodes)}",
+                    f"start points at missing node '{tree.start}'{suggest(tree.start, tree.nodes)}",
                 )
             )
         for node in tree.nodes.values():
@@ -93,17 +110,17 @@ def _reference_rules(trees: dict[str, Tree]) -> list[Finding]:
                             pos,
                             "E202",
                             f"{what} of node '{node.id}' points at missing node '{target}'"
-                            f"{did_you_mean(target, tree.nodes)}",
+                            f"{suggest(target, tree.nodes)}",
                         )
                     )
             if isinstance(node, Link) and node.tree:
-                found += _link_rule(trees, node)
+                found += _link_rule(trees, node, suggest)
             if isinstance(node, Question):
                 found += _label_rule(node)
     return found
 
 
-def _link_rule(trees: dict[str, Tree], link: Link) -> list[Finding]:
+def _link_rule(trees: dict[str, Tree], link: Link, suggest: Suggest) -> list[Finding]:
     pos = link.tree_pos or link.pos
     other = trees.get(link.tree)
     if other is None:
@@ -112,16 +129,16 @@ def _link_rule(trees: dict[str, Tree], link: Link) -> list[Finding]:
                 pos,
                 "E203",
                 f"link of node '{link.id}' points at missing tree '{link.tree}'"
-                f"{did_you_mean(link.tree, trees)}",
+                f"{suggest(link.tree, trees)}",
             )
         ]
-    if link.node is not None and link.node not in other.nodes:
+    if link.node is not None and link.node not in other.nodes.keys() | other.unloaded:
         return [
             _error(
                 link.field_pos.get("node", pos),
                 "E203",
                 f"link of node '{link.id}' points at missing node '{link.node}' of tree"
-                f" '{other.id}'{did_you_mean(link.node, other.nodes)}",
+                f" '{other.id}'{suggest(link.node, other.nodes)}",
             )
         ]
     return []
@@ -153,6 +170,15 @@ def _check_rules(trees: dict[str, Tree]) -> list[Finding]:
                 )
             )
             continue
+        if "ca_file" in node.params:
+            found.append(
+                _error(
+                    node.param_pos["ca_file"],
+                    "E211",
+                    f"check '{node.id}': 'ca_file' reads a local file and may only be given"
+                    " on the command line (`edge-wizard probe ... -p ca_file=...`)",
+                )
+            )
         for problem in check_params(node.probe, node.params):
             named = _PARAM_NAME.search(problem)
             pos = node.param_pos.get(named.group(1), probe_pos) if named else probe_pos
@@ -201,15 +227,16 @@ def _entries(trees: dict[str, Tree]) -> list[str]:
     return [node_name(t.id, t.start) for t in trees.values() if t.start in t.nodes]
 
 
-def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], set[str]]:
-    found = []
-    in_cycles: set[str] = set()
+def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], dict[str, int]]:
+    """E208 per cycle. Also returns each node in a cycle with its cycle's number."""
+    found: list[Finding] = []
+    in_cycles: dict[str, int] = {}
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
             (only,) = component
             if not graph.has_edge(only, only):
                 continue
-        in_cycles |= component
+        in_cycles |= dict.fromkeys(component, len(found))
         first = min(
             component, key=lambda n: (_node_of(trees, n).pos.file, _node_of(trees, n).pos.line)
         )
@@ -225,7 +252,9 @@ def _cycle_rule(trees: dict[str, Tree], graph: Graph) -> tuple[list[Finding], se
     return found, in_cycles
 
 
-def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str]) -> list[Finding]:
+def _reachability_rules(
+    trees: dict[str, Tree], graph: Graph, in_cycles: dict[str, int]
+) -> list[Finding]:
     found = []
     reachable = _closure(graph.succ, _entries(trees))
     startless = {t.id for t in trees.values() if t.start not in t.nodes}
@@ -264,15 +293,21 @@ def _reachability_rules(trees: dict[str, Tree], graph: Graph, in_cycles: set[str
     return found
 
 
-def _acyclic_order(graph: Graph, in_cycles: set[str]) -> tuple[Graph, list[str]]:
+def _acyclic_order(graph: Graph, in_cycles: dict[str, int]) -> tuple[Graph, list[str]]:
+    """The graph without the edges inside each cycle, and a topological order.
+    Edges between two different cycles stay: they are not part of either."""
     dag = graph
     if in_cycles:
         dag = graph.copy()
-        dag.remove_edges_from([(u, v) for u, v in graph.edges if u in in_cycles and v in in_cycles])
+        dag.remove_edges_from(
+            [(u, v) for u, v in graph.edges if u in in_cycles and in_cycles[u] == in_cycles.get(v)]
+        )
     return dag, list(nx.topological_sort(dag))
 
 
-def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
+def _variable_rules(
+    trees: dict[str, Tree], dag: Graph, order: list[str], suggest: Suggest
+) -> list[Finding]:
     """E209 when no path sets a used variable, W301 when some path leaves it unset.
 
     Sets of variables are bitmasks over the variables some template uses: a
@@ -329,6 +364,7 @@ def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> lis
             always[name], maybe[name] = incoming_always, incoming_maybe
 
     found = []
+    known: set[str] | None = None  # every settable variable, for suggestions
     for name, pairs in uses.items():
         if name not in always:
             continue
@@ -349,17 +385,18 @@ def _variable_rules(trees: dict[str, Tree], dag: Graph, order: list[str]) -> lis
                     )
                 )
             else:
-                known = {f.var for t in trees.values() for f in t.facts}
-                for t in trees.values():
-                    for n in t.nodes.values():
-                        if isinstance(n, Input):
-                            known |= {n.var, *parsed_variables(n)}
+                if known is None:
+                    known = {f.var for t in trees.values() for f in t.facts}
+                    for t in trees.values():
+                        for n in t.nodes.values():
+                            if isinstance(n, Input):
+                                known |= {n.var, *parsed_variables(n)}
                 found.append(
                     _error(
                         pos,
                         "E209",
                         f"'{{{var}}}' in {field_name} of node '{node.id}' is set on no path"
-                        f" to it{did_you_mean(var, known)}",
+                        f" to it{suggest(var, known)}",
                     )
                 )
     return found
@@ -421,16 +458,17 @@ def _duplicate_rules(catalog: Catalog) -> list[Finding]:
 def validate_catalog(catalog: Catalog, report_files: set[str] | None = None) -> Report:
     """Run every rule. Only findings in `report_files` are kept, when given."""
     trees = catalog.trees
+    suggest = Suggest()
     graph = build_graph(trees.values())
     findings = list(catalog.findings)
     findings += _duplicate_rules(catalog)
-    findings += _reference_rules(trees)
+    findings += _reference_rules(trees, suggest)
     findings += _check_rules(trees)
     cycle_findings, in_cycles = _cycle_rule(trees, graph)
     findings += cycle_findings
     findings += _reachability_rules(trees, graph, in_cycles)
     dag, order = _acyclic_order(graph, in_cycles)
-    findings += _variable_rules(trees, dag, order)
+    findings += _variable_rules(trees, dag, order, suggest)
     findings += _longest_path_rule(trees, dag, order)
     findings += _tree_rules(trees)
     if report_files is not None:

@@ -137,7 +137,12 @@ def decode(file: str, data: bytes) -> str:
 
 def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> YamlError:
     if isinstance(exc, yaml.reader.ReaderError):
-        pos = _position_of_offset(file, text, exc.position)
+        offset = exc.position
+        if isinstance(exc.character, int):
+            # libyaml reports a byte offset (and the byte); the pure reader a
+            # character offset (and the character).
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        pos = _position_of_offset(file, text, offset)
         char = exc.character
         code = ord(char) if isinstance(char, str) else int(char)
         shown = f"#x{code:04x}"
@@ -161,7 +166,8 @@ def _refuse_anchor_and_tag(file: str, event: Any) -> None:
             f"anchor '&{event.anchor}' is not allowed: trees may not use anchors or aliases",
             pos,
         )
-    raise YamlError("E004", f"tag '{event.tag}' is not allowed: trees may not use tags", pos)
+    # repr: a tag's %-escapes are decoded by the scanner and may hold anything.
+    raise YamlError("E004", f"tag {event.tag!r} is not allowed: trees may not use tags", pos)
 
 
 def parse(file: str, text: str, parser_class: Any = None) -> Document:
