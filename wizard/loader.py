@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from wizard import yamlnodes
 from wizard.model import (
     NODE_KINDS,
@@ -213,9 +215,10 @@ class _SchemaReader:
         return got
 
     def regex(self, text: str, pos: Pos, what: str) -> None:
+        # Compiled by the engine that runs it in a walk (`regex`, for its timeout).
         try:
-            re.compile(text)
-        except (re.error, OverflowError, RecursionError) as exc:
+            regex.compile(text)
+        except (regex.error, OverflowError, RecursionError, ValueError) as exc:
             self.error(pos, "E204", f"{what} is not a valid regular expression: {exc}")
 
     # -- tree ----------------------------------------------------------------

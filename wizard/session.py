@@ -12,12 +12,13 @@ This module is pure: no I/O, no UI. The TUI and `edge-wizard walk` both drive it
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+import regex
 
 from wizard import templates
 from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
@@ -32,6 +33,22 @@ PROMPTING_KINDS = frozenset({"question", "input", "resolution", "check"})
 CHECK_WORDS = {"pass": "Pass", "fail": "Fail", "error": "Error"}
 _YES = {"yes", "y", "fixed", "1", "true"}
 _NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
+
+
+# Tree regexes are untrusted: a catastrophic pattern must not freeze a walk.
+REGEX_TIMEOUT = 0.3
+
+
+def tree_search(pattern: str, text: str) -> bool:
+    """`re.search` semantics for a tree's regex, bounded in time."""
+    try:
+        return regex.search(pattern, text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        raise BrokenTree(
+            f"the tree's pattern {pattern!r} took too long on this value; report the tree"
+        ) from None
+    except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+        raise BrokenTree(f"the tree's pattern {pattern!r} is invalid: {exc}") from None
 
 
 def utc_now() -> datetime:
@@ -424,7 +441,7 @@ class Session:
             if not value:
                 raise AnswerError("a value is needed", [data.get("example") or ""])
             pattern = data.get("pattern")
-            if pattern and not re.search(pattern, value):
+            if pattern and not tree_search(pattern, value):
                 example = data.get("example") or ""
                 hint = f"; for example: {example}" if example else ""
                 raise AnswerError(f"'{value}' does not have the expected form{hint}", [example])
@@ -433,7 +450,7 @@ class Session:
                 if choice["kind"] != "route":
                     continue
                 subject = fields.get(choice["field"], "") if choice.get("field") else value
-                if re.search(choice["match"], subject):
+                if tree_search(choice["match"], subject):
                     return _Resolved(value, choice["target"], value, fields=fields)
             default = next((c for c in data["choices"] if c["kind"] == "default"), None)
             return _Resolved(value, default["target"] if default else None, value, fields=fields)

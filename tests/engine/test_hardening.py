@@ -234,3 +234,21 @@ def test_invisible_bidi_controls_are_stripped() -> None:
 
     assert strip_controls("ok\u202eevil\u2066x\u200by") == "okevilxy"
     assert strip_controls("👩\u200d💻") == "👩\u200d💻"
+
+
+def test_a_catastrophic_tree_regex_cannot_freeze_a_walk(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "redos",
+        "start: i\nnodes:\n  i:\n    kind: input\n    text: Value?\n    var: v\n"
+        "    pattern: '(a|aa)+$'\n    next: f\n    sources: [inferred]\n"
+        f"  f:\n{RESOLUTION}",
+    )
+    trees = load_files(tree_files([tmp_path])).trees
+    s = Session(build_graph(trees.values()), trees, "redos")
+    start = time.perf_counter()
+    with pytest.raises(BrokenTree, match="took too long"):
+        s.answer("a" * 5000 + "!")
+    assert time.perf_counter() - start < 3
+    s.answer("aaaa")
+    assert s.current == "redos/f"
