@@ -106,12 +106,21 @@ class Workspace:
             ["tmux", "-L", self.socket, *args], capture_output=True, text=True
         ).stdout
 
-    def launch(self, argv: list[str], name: str = "bench") -> float:
-        """Start argv in tmux session `name` (replacing what runs there); returns the start time."""
+    def launch(self, argv: list[str], name: str = "bench", *, bytecode: bool = True) -> float:
+        """Start argv in tmux session `name` (replacing what runs there); returns the start time.
+
+        With `bytecode` (the default) both apps run with compiled bytecode cached,
+        as an installed wheel has it: the cache goes to a private prefix, so
+        PYTHONDONTWRITEBYTECODE (set in some dev environments) does not make every
+        launch recompile the wizard's sources while Textual's come precompiled.
+        Without it, the caller's setting is kept.
+        """
         env = (
             f"EDGE_WIZARD_HOME='{self.home}' PYTHONPATH='{ROOT}' TERM=xterm-256color"
             " TEXTUAL_ANIMATIONS=none"
         )
+        if bytecode:
+            env = f"-u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX='{self.dir / 'pycache'}' {env}"
         command = "exec env " + env + " " + " ".join(f"'{a}'" for a in argv)
         self.tmux("kill-session", "-t", name)
         start = time.perf_counter()

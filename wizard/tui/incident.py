@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -259,12 +259,12 @@ class IncidentScreen(Screen[None]):
     # The text field and the checklist are mounted when first needed: most
     # walks start on a question, and fewer widgets make the first frame sooner.
     def _field(self, *, create: bool) -> SubmitArea | None:
+        found = self.query("#field")
+        if found or not create:
+            # Not imported before it is needed: TextArea costs ~30 ms to import.
+            return cast("SubmitArea", found.first()) if found else None
         from wizard.tui.fields import SubmitArea
 
-        if self.query("#field"):
-            return self.query_one("#field", SubmitArea)
-        if not create:
-            return None
         field = SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
         self.query_one("#main").mount(field, after=self.query_one("#prompt"))
         return field
