@@ -477,3 +477,31 @@ async def test_picker_and_palette_list_every_tree_after_run(make_app: MakeApp) -
         ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
         assert "tree:hostile" in ids
         assert "tree:demo-edge" in ids
+
+
+async def test_checklist_ticks_read_without_colour(make_app: MakeApp, store: Store) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", *"403", "enter")
+        checklist = app.screen.query_one("#checklist", SelectionList)
+
+        def labels() -> list[str]:
+            return [
+                str(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)
+            ]
+
+        assert labels() == [
+            "[ ] 1. Open Admin > Telephony > Trunks.",
+            "[ ] 2. Add the carrier's address to the ACL.",
+        ]
+        checklist.focus()
+        await pilot.press("down", "space")
+        assert labels()[1].startswith("[x] 2.")
+        assert labels()[0].startswith("[ ] 1.")
+        # The colour-only box is not drawn: the line starts with the mark.
+        line = "".join(segment.text for segment in checklist.render_line(1))
+        assert line.startswith("[x] 2. Add")
+        await pilot.press("space")
+        assert labels()[1].startswith("[ ] 2.")
+        await pilot.press("space")
+    assert store.ticks(session_of(app).id, "demo-phone/fix-acl") == {2}

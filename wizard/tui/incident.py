@@ -272,26 +272,19 @@ class IncidentScreen(Screen[None]):
     def _show_checklist(self, node: str, steps: list[str]) -> None:
         if not steps and not self.query("#checklist"):
             return
-        from textual.widgets import SelectionList
-        from textual.widgets.selection_list import Selection
+        from wizard.tui.checklist import Checklist
 
         if self.query("#checklist"):
-            checklist: SelectionList[int] = self.query_one("#checklist", SelectionList)
+            checklist = self.query_one("#checklist", Checklist)
         else:
-            checklist = SelectionList[int](id="checklist")
+            checklist = Checklist(id="checklist")
             self.query_one("#main").mount(checklist, after=self.query_one("#help"))
         if not steps and not checklist.option_count:
             checklist.display = False
             return
         checklist.display = bool(steps)
         ticked = self.app.store_ticks(self.recorder.session.id, node) if steps else set()
-        with checklist.prevent(SelectionList.SelectedChanged):
-            checklist.clear_options()
-            checklist.add_options(
-                Selection(render.plain(f"{n}. {s}"), n, n in ticked) for n, s in enumerate(steps, 1)
-            )
-            if steps:
-                checklist.highlighted = 0
+        checklist.load(steps, ticked)
 
     # -- checks --------------------------------------------------------------
     # A check shows its probe and exact target first; nothing touches the
@@ -570,6 +563,10 @@ class IncidentScreen(Screen[None]):
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[int]) -> None:
         event.stop()
+        from wizard.tui.checklist import Checklist
+
+        if isinstance(event.selection_list, Checklist):
+            event.selection_list.show_ticks()
         selected = set(event.selection_list.selected)
         node = self.recorder.session.current
         for option_index in range(event.selection_list.option_count):
