@@ -26,6 +26,7 @@ from wizard.tui import render
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+    from textual.widget import Widget
     from textual.widgets import SelectionList, TextArea
     from textual.worker import Worker
 
@@ -81,6 +82,7 @@ class IncidentScreen(Screen[None]):
         self.show_help = True
         self._error = ""
         self._shown: dict[str, Content] = {}
+        self._widgets: dict[str, Widget] = {}
         self._options: list[tuple[Content, str]] = []
         # A check being run or just measured, for the step it was started on
         # (session id, node, path length): anything else makes it stale.
@@ -120,7 +122,7 @@ class IncidentScreen(Screen[None]):
 
     def _tick(self) -> None:
         session = self.recorder.session
-        self.query_one("#status", Static).update(render.status_line(session, session.view()))
+        self._static("#status").update(render.status_line(session, session.view()))
 
     def load(self, recorder: Recorder) -> None:
         """Show another session on this same screen (restart, jump to a tree)."""
@@ -128,9 +130,21 @@ class IncidentScreen(Screen[None]):
         self._error = ""
         self.refresh_view()
 
+    # Widgets by selector: a query walks the whole screen, and a step makes a
+    # dozen lookups. Widgets mounted later (field, checklist, check panel)
+    # are registered here when mounted.
+    def _widget(self, selector: str) -> Widget:
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.query_one(selector)
+        return widget
+
+    def _static(self, selector: str) -> Static:
+        return cast(Static, self._widget(selector))
+
     def _put(self, selector: str, content: Content, display: bool = True) -> None:
         """Update a Static only when its content changes: every update costs a layout."""
-        widget = self.query_one(selector, Static)
+        widget = self._static(selector)
         if self._shown.get(selector) != content:
             self._shown[selector] = content
             widget.update(content)
@@ -155,7 +169,7 @@ class IncidentScreen(Screen[None]):
         if ended:
             label = f"{label} · {render.OUTCOME_LABELS[ended]}"
         self._put("#kind", Content.styled(label.upper(), "bold"))
-        self.query_one("#kind").set_class(bool(ended), "-ended")
+        self._widget("#kind").set_class(bool(ended), "-ended")
 
         self._put("#title", render.plain(view.title), bool(view.title))
 
@@ -199,7 +213,7 @@ class IncidentScreen(Screen[None]):
                 field.load_text("")
         self._show_hint(view.example if is_input else "", view.help)
 
-        options = self.query_one("#options", OptionList)
+        options = cast(OptionList, self._widget("#options"))
         if ended:
             keys = self._end_actions()
             wanted = [(self._numbered(n, END_ACTIONS[k]), k) for n, k in enumerate(keys, 1)]
@@ -221,8 +235,8 @@ class IncidentScreen(Screen[None]):
         self._put("#notes", notes, bool(pending))
 
         self._put("#path", render.path_panel(session))
-        self.query_one("#path-box", VerticalScroll).scroll_end(animate=False)
-        self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+        self._widget("#path-box").scroll_end(animate=False)
+        self._widget("#main").scroll_home(animate=False)
         if field is not None and is_input:
             # A field mounted just now takes focus once it is in the layout.
             self.call_after_refresh(field.focus)
@@ -259,26 +273,29 @@ class IncidentScreen(Screen[None]):
     # The text field and the checklist are mounted when first needed: most
     # walks start on a question, and fewer widgets make the first frame sooner.
     def _field(self, *, create: bool) -> SubmitArea | None:
-        found = self.query("#field")
-        if found or not create:
+        found = self._widgets.get("#field")
+        if found is not None or not create:
             # Not imported before it is needed: TextArea costs ~30 ms to import.
-            return cast("SubmitArea", found.first()) if found else None
+            return cast("SubmitArea | None", found)
         from wizard.tui.fields import SubmitArea
 
         field = SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
-        self.query_one("#main").mount(field, after=self.query_one("#prompt"))
+        self._widget("#main").mount(field, after=self._widget("#prompt"))
+        self._widgets["#field"] = field
         return field
 
     def _show_checklist(self, node: str, steps: list[str]) -> None:
-        if not steps and not self.query("#checklist"):
+        found = self._widgets.get("#checklist")
+        if not steps and found is None:
             return
         from wizard.tui.checklist import Checklist
 
-        if self.query("#checklist"):
-            checklist = self.query_one("#checklist", Checklist)
+        if isinstance(found, Checklist):
+            checklist = found
         else:
             checklist = Checklist(id="checklist")
-            self.query_one("#main").mount(checklist, after=self.query_one("#help"))
+            self._widget("#main").mount(checklist, after=self._widget("#help"))
+            self._widgets["#checklist"] = checklist
         if not steps and not checklist.option_count:
             checklist.display = False
             return
@@ -343,13 +360,15 @@ class IncidentScreen(Screen[None]):
         # The panel sits above the choices; a result's evidence goes under
         # them, so "Continue" stays in view at 80x24 however long it is.
         if state == "none":
-            if self.query("#check"):
+            if "#check" in self._widgets:
                 self._put("#check", Content(""), False)
                 self._put("#evidence", Content(""), False)
             return
-        if not self.query("#check"):
-            self.query_one("#main").mount(Static(id="check"), after=self.query_one("#help"))
-            self.query_one("#main").mount(Static(id="evidence"), after=self.query_one("#options"))
+        if "#check" not in self._widgets:
+            panel, evidence = Static(id="check"), Static(id="evidence")
+            self._widget("#main").mount(panel, after=self._widget("#help"))
+            self._widget("#main").mount(evidence, after=self._widget("#options"))
+            self._widgets.update({"#check": panel, "#evidence": evidence})
         result = self._check_result if state == "result" else None
         if result is not None:
             from wizard.tui import check_view
