@@ -234,7 +234,7 @@ class IncidentScreen(Screen[None]):
         notes = render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
         self._put("#notes", notes, bool(pending))
 
-        self._put("#path", render.path_panel(session))
+        self._put("#path", render.path_panel(session, view))
         self._widget("#path-box").scroll_end(animate=False)
         self._widget("#main").scroll_home(animate=False)
         if field is not None and is_input:

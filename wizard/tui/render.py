@@ -67,13 +67,15 @@ def status_line(session: Session, view: View) -> Content:
     )
 
 
-def path_panel(session: Session) -> Content:
+def path_panel(session: Session, view: View | None = None) -> Content:
     """The steps so far, backtracked ones struck through, tree crossings marked."""
-    out: list[Content] = [styled("Path", "bold underline")]
+    # Lines are kept as (text, style, bold tail) and made into Content only
+    # for the lines shown: a long walk must not make every step slower.
+    out: list[tuple[str, str, str]] = []
     number = 0
     for step in session.path:
         if step.automatic:
-            out.append(styled(f"↪ {shorten(step.prompt)}", "bold italic"))
+            out.append((f"↪ {shorten(step.prompt)}", "bold italic", ""))
             continue
         answer = shorten(step.answer, 40)
         detail = ""
@@ -86,30 +88,34 @@ def path_panel(session: Session) -> Content:
                 # The probe could not run and the tree has no `error` way on.
                 detail = f"could not run ({step.result.get('summary', '')}): asked by hand"
         if step.backtracked:
-            out.append(styled(f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike"))
+            out.append((f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike", ""))
         else:
             number += 1
-            out.append(
-                Content.assemble(f"{number:>2}. {shorten(step.prompt)} → ", (answer, "bold"))
-            )
+            out.append((f"{number:>2}. {shorten(step.prompt)} → ", "", answer))
         if detail:
             style = "dim strike" if step.backtracked else "italic"
-            out.append(styled(f"      {shorten(detail, 60)}", style))
+            out.append((f"      {shorten(detail, 60)}", style, ""))
         for note in step.notes:
-            out.append(styled(f"      ✎ {shorten(note.text, 60)}", "italic"))
+            out.append((f"      ✎ {shorten(note.text, 60)}", "italic", ""))
     if not session.finished:
-        out.append(styled(f" ▶ {shorten(session.view().prompt or session.view().title)}", "bold"))
+        view = view or session.view()
+        out.append((f" ▶ {shorten(view.prompt or view.title)}", "bold", ""))
     elif session.outcome:
-        out.append(styled(f" ■ {OUTCOME_LABELS[session.outcome]}", "bold"))
-    if len(out) == 1:
-        out.append(styled("(no steps yet)", "dim"))
-    # The panel shows the end of the path; a long walk (or much going back and
-    # forth) must not make every step slower to draw. The note keeps it all.
-    if len(out) > PATH_PANEL_LINES + 1:
-        hidden = len(out) - PATH_PANEL_LINES - 1
-        more = styled(f"  … {hidden} earlier line(s): see the note (e)", "dim")
-        out = [out[0], more, *out[-PATH_PANEL_LINES:]]
-    return lines(out)
+        out.append((f" ■ {OUTCOME_LABELS[session.outcome]}", "bold", ""))
+    if not out:
+        out.append(("(no steps yet)", "dim", ""))
+    # The panel shows the end of the path. The note keeps it all.
+    shown: list[Content] = [styled("Path", "bold underline")]
+    if len(out) > PATH_PANEL_LINES:
+        hidden = len(out) - PATH_PANEL_LINES
+        shown.append(styled(f"  … {hidden} earlier line(s): see the note (e)", "dim"))
+        out = out[-PATH_PANEL_LINES:]
+    for text, style, tail in out:
+        if tail:
+            shown.append(Content.assemble(strip_controls(text), (strip_controls(tail), "bold")))
+        else:
+            shown.append(styled(text, style) if style else plain(text))
+    return lines(shown)
 
 
 def gathered(session: Session) -> Content:
