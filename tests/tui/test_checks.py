@@ -336,3 +336,40 @@ async def test_ui_stays_responsive_while_a_probe_waits(
         assert time.monotonic() - started >= 1.9
         assert "FAIL" in shown(app, "#check")
         assert "no SIP answer within 2s" in shown(app, "#check")
+
+
+def test_probes_are_imported_only_when_a_check_is_shown(tmp_path: Path) -> None:
+    """Start-up matters: a walk that has not reached a check loads no probe module."""
+    import subprocess
+    import sys
+
+    folder = write_tcp_tree(tmp_path / "trees", 5060)
+    code = f"""
+import asyncio, sys
+from pathlib import Path
+from tests.tui.conftest import GOOD, catalog_of
+from wizard.nodetable import build_node_table
+from wizard.store import Store
+from wizard.tui.app import Launch, create_app
+
+async def main(tree, folder):
+    catalog = catalog_of(folder)
+    graph = build_node_table(catalog.trees.values())
+    store = Store(Path(r"{tmp_path}") / (tree + ".sqlite3"))
+    app = create_app(Launch(catalog, graph, store, tree_id=tree, ask_header=False))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    return "wizard.probes" in sys.modules, "wizard.checks" in sys.modules
+
+print(asyncio.run(main("demo-phone", GOOD)))
+print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["(False, False)", "(True, True)"]
