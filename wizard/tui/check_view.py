@@ -140,7 +140,8 @@ def result(data: Mapping[str, Any]) -> Content:
 
 def manual(data: Mapping[str, Any] | None) -> Content:
     """Why a check is asked by hand: its probe could not run."""
-    summary = str((data or {}).get("summary", "")) or "no reason was recorded"
+    # No result: the admin answered Error by hand at a check with no `error` way on.
+    summary = str((data or {}).get("summary", "")) or "it was answered Error by hand"
     return render.lines(
         [
             Content.assemble(
