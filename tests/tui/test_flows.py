@@ -505,3 +505,20 @@ async def test_checklist_ticks_read_without_colour(make_app: MakeApp, store: Sto
         assert labels()[1].startswith("[ ] 2.")
         await pilot.press("space")
     assert store.ticks(session_of(app).id, "demo-phone/fix-acl") == {2}
+
+
+async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.screen.query_one("#path-box")
+        for _ in range(5):
+            await pilot.press("2", "backspace")
+        await pilot.press("1")
+        await pilot.pause()
+        assert box.max_scroll_y > 0
+        assert box.scroll_y == box.max_scroll_y  # the current step is in view
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert box.max_scroll_y == 0
+        assert not box.is_anchored  # a path that fits starts at the top

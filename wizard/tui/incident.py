@@ -127,6 +127,7 @@ class IncidentScreen(Screen[None]):
     def load(self, recorder: Recorder) -> None:
         """Show another session on this same screen (restart, jump to a tree)."""
         self.recorder = recorder
+        self._widget("#path-box").anchor(False)
         self._error = ""
         self.refresh_view()
 
@@ -235,8 +236,10 @@ class IncidentScreen(Screen[None]):
         self._put("#notes", notes, bool(pending))
 
         self._put("#path", render.path_panel(session, view))
-        self._widget("#path-box").scroll_end(animate=False)
-        self._widget("#main").scroll_home(animate=False)
+        self._follow_path_end()
+        main = self._widget("#main")
+        if main.scroll_y:
+            main.scroll_home(animate=False)
         if field is not None and is_input:
             # A field mounted just now takes focus once it is in the layout.
             self.call_after_refresh(field.focus)
@@ -245,6 +248,24 @@ class IncidentScreen(Screen[None]):
         if check_state != self._bindings_state:
             self._bindings_state = check_state
             self.refresh_bindings()
+
+    def _follow_path_end(self) -> None:
+        """Keep the end of the path in view.
+
+        Once the path overflows its box, the box is anchored to its end, so
+        Textual keeps it there in the same layout pass; a scroll_end per step
+        would cost a second frame after every answer. A path that fits is not
+        anchored (an anchored box puts short content at its bottom).
+        """
+        box = self._widget("#path-box")
+        overflows = box.max_scroll_y > 0
+        if box.is_anchored != overflows:
+            box.anchor(overflows)
+        if not overflows:
+            box.scroll_end(animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._follow_path_end)
 
     @staticmethod
     def _numbered(number: int, label: str) -> Content:
