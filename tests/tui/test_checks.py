@@ -373,3 +373,32 @@ print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["(False, False)", "(True, True)"]
+
+
+def test_probe_text_is_plain_and_free_of_control_characters() -> None:
+    """Evidence comes from the network: markup stays literal, escapes never reach the screen."""
+    from wizard.tui import check_view
+
+    result = {
+        "probe": "sip-options",
+        "target": "sip:127.0.0.1:5060 over udp",
+        "outcome": "pass",
+        "summary": "SIP/2.0 200 OK [bold]from[/bold] \x1b]52;c;ZWNobyBoaQ==\x07the SBC",
+        "evidence": {
+            "status_line": "SIP/2.0 200 OK\x1b[2J",
+            "round_trip_ms": 1.5,
+            "via_rewritten": False,
+            "addresses": ["127.0.0.1", "::1"],
+        },
+        "duration": 0.0123,
+    }
+    text = str(check_view.outcome_line(result)) + "\n" + str(check_view.evidence(result))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "[bold]from[/bold]" in text
+    assert "status_line: SIP/2.0 200 OK[2J" in text
+    assert "round_trip_ms: 1.5" in text
+    assert "via_rewritten: no" in text
+    assert "addresses: 127.0.0.1, ::1" in text
+    assert "took 12 ms" in text
+    assert check_view.budget("websocket", {"timeout": "3", "hold": "10"}) == 13
+    assert check_view.budget("tcp", {}) == 5
