@@ -49,6 +49,29 @@ NOT_FIXED_ESCALATION = (
 )
 
 
+# The main column, top to bottom. COMPOSED_MAIN are always there; the others
+# are mounted in this order the first time a step needs them.
+MAIN_ORDER = (
+    "#kind",
+    "#title",
+    "#text",
+    "#help",
+    "#checklist",
+    "#check",
+    "#collect",
+    "#prompt",
+    "#field",
+    "#hint",
+    "#options",
+    "#evidence",
+    "#notes",
+)
+COMPOSED_MAIN = frozenset({"#kind", "#text", "#help", "#options"})
+LAZY_STATICS = frozenset(
+    {"#title", "#check", "#collect", "#prompt", "#hint", "#evidence", "#notes"}
+)
+
+
 class IncidentScreen(Screen[None]):
     """Question, input, resolution and escalation of one session."""
 
@@ -102,14 +125,9 @@ class IncidentScreen(Screen[None]):
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
                 yield Static(id="kind")
-                yield Static(id="title")
                 yield Static(id="text")
                 yield Static(id="help")
-                yield Static(id="collect")
-                yield Static(id="prompt")
-                yield Static(id="hint")
                 yield OptionList(id="options")
-                yield Static(id="notes")
             with VerticalScroll(id="path-box"):
                 yield Static(id="path")
         yield Footer()
@@ -143,8 +161,25 @@ class IncidentScreen(Screen[None]):
     def _static(self, selector: str) -> Static:
         return cast(Static, self._widget(selector))
 
+    def _mount_main(self, widget: Widget, selector: str) -> None:
+        """Mount a widget of the main column in its place (see MAIN_ORDER)."""
+        index = MAIN_ORDER.index(selector)
+        after = next(
+            s for s in reversed(MAIN_ORDER[:index]) if s in COMPOSED_MAIN or s in self._widgets
+        )
+        self._widget("#main").mount(widget, after=self._widget(after))
+        self._widgets[selector] = widget
+
     def _put(self, selector: str, content: Content, display: bool = True) -> None:
-        """Update a Static only when its content changes: every update costs a layout."""
+        """Update a Static only when its content changes: every update costs a layout.
+
+        The main column's occasional parts (LAZY_STATICS) are mounted the first
+        time they have something to show: fewer widgets make the first frame sooner.
+        """
+        if selector in LAZY_STATICS and selector not in self._widgets:
+            if not display:
+                return
+            self._mount_main(Static(id=selector[1:]), selector)
         widget = self._static(selector)
         if self._shown.get(selector) != content:
             self._shown[selector] = content
@@ -301,8 +336,7 @@ class IncidentScreen(Screen[None]):
         from wizard.tui.fields import SubmitArea
 
         field = SubmitArea(id="field", soft_wrap=True, show_line_numbers=False)
-        self._widget("#main").mount(field, after=self._widget("#prompt"))
-        self._widgets["#field"] = field
+        self._mount_main(field, "#field")
         return field
 
     def _show_checklist(self, node: str, steps: list[str]) -> None:
@@ -315,8 +349,7 @@ class IncidentScreen(Screen[None]):
             checklist = found
         else:
             checklist = Checklist(id="checklist")
-            self._widget("#main").mount(checklist, after=self._widget("#help"))
-            self._widgets["#checklist"] = checklist
+            self._mount_main(checklist, "#checklist")
         if not steps and not checklist.option_count:
             checklist.display = False
             return
@@ -381,15 +414,9 @@ class IncidentScreen(Screen[None]):
         # The panel sits above the choices; a result's evidence goes under
         # them, so "Continue" stays in view at 80x24 however long it is.
         if state == "none":
-            if "#check" in self._widgets:
-                self._put("#check", Content(""), False)
-                self._put("#evidence", Content(""), False)
+            self._put("#check", Content(""), False)
+            self._put("#evidence", Content(""), False)
             return
-        if "#check" not in self._widgets:
-            panel, evidence = Static(id="check"), Static(id="evidence")
-            self._widget("#main").mount(panel, after=self._widget("#help"))
-            self._widget("#main").mount(evidence, after=self._widget("#options"))
-            self._widgets.update({"#check": panel, "#evidence": evidence})
         result = self._check_result if state == "result" else None
         if result is not None:
             from wizard.tui import check_view
