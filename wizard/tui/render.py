@@ -84,8 +84,9 @@ def path_panel(session: Session, view: View | None = None) -> Content:
             # line, the override or "checked by hand" on its own line.
             word, _, rest = step.answer.partition(" (")
             answer, detail = word, rest.removesuffix(")")
-            if word == "Error" and step.target is None and step.result is not None:
-                # The probe could not run and the tree has no `error` way on.
+            if step.stayed and step.result is not None:
+                # The probe could not run and the tree has no `error` way on:
+                # the walk stayed on the check to ask it by hand.
                 detail = f"could not run ({step.result.get('summary', '')}): asked by hand"
         if step.backtracked:
             out.append((f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike", ""))
