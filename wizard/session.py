@@ -24,7 +24,6 @@ from wizard import templates
 from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
 from wizard.nodetable import WalkGraph, node_name
 from wizard.sanitize import strip_controls
-from wizard.sipparse import parse_sip
 
 Outcome = Literal["fixed", "not-fixed", "escalated"]
 FIXED_LABEL = "Fixed"
@@ -269,8 +268,13 @@ class Session:
         if kind == "resolution":
             return [FIXED_LABEL, NOT_FIXED_LABEL]
         if kind == "check":
+            # "Error" by hand only where the tree says what an error means;
+            # elsewhere it would just lead back to this question.
+            outcomes = {c["label"] for c in self.graph.nodes[self.current]["choices"]}
             words = ["Pass", "Fail"]
-            return words if self.check_failed_to_run() is not None else [*words, "Error"]
+            if "error" in outcomes and self.check_failed_to_run() is None:
+                words.append("Error")
+            return words
         return []
 
     def check_failed_to_run(self) -> dict[str, Any] | None:
@@ -445,7 +449,12 @@ class Session:
                 example = data.get("example") or ""
                 hint = f"; for example: {example}" if example else ""
                 raise AnswerError(f"'{value}' does not have the expected form{hint}", [example])
-            fields = parse_sip(value).as_dict() if data.get("parse") == "sip" else {}
+            fields = {}
+            if data.get("parse") == "sip":
+                # Imported here: only a few inputs parse SIP, and start-up counts.
+                from wizard.sipparse import parse_sip
+
+                fields = parse_sip(value).as_dict()
             for choice in data["choices"]:
                 if choice["kind"] != "route":
                     continue
