@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.loader import load_file
-from wizard.model import Finding, Link, Tree
+from wizard.model import Finding, Tree
 
 TREE_SUFFIXES = (".yaml", ".yml")
 ENV_TREES = "EDGE_WIZARD_TREES"
@@ -85,6 +84,9 @@ class Catalog:
 
 
 def load_files(files: Iterable[Path]) -> Catalog:
+    # Imported here: the loader brings PyYAML, which a cached start-up skips.
+    from wizard.loader import load_file
+
     catalog = Catalog()
     for path in files:
         name = display_path(path)
@@ -105,40 +107,3 @@ def load_files(files: Iterable[Path]) -> Catalog:
 
 def load_catalog(extra_dirs: Sequence[Path] = ()) -> Catalog:
     return load_files(tree_files(configured_dirs(extra_dirs)))
-
-
-def load_tree_closure(tree_id: str, dirs: Sequence[Path]) -> Catalog:
-    """Load one tree and the trees its links reach, found by file name.
-
-    Opening a single incident need not read every tree. Trees are looked up as
-    `<id>.yaml`/`<id>.yml` in the folders; if any is not found that way (its
-    file is named differently, which W302 warns about), everything is loaded,
-    so the trees found are the ones a full load would give.
-    """
-    by_name: dict[str, Path] = {}
-    # Earlier folders win, and within one `x.yaml` before `x.yml`, as in a full load.
-    for folder in reversed(list(dirs)):
-        for suffix in reversed(TREE_SUFFIXES):
-            for path in folder.glob(f"*{suffix}"):
-                by_name[path.stem] = path
-    catalog = Catalog()
-    todo = [tree_id]
-    while todo:
-        wanted = todo.pop()
-        if wanted in catalog.trees:
-            continue
-        found = by_name.get(wanted)
-        if found is None:
-            return load_files(tree_files(dirs))
-        loaded = load_files([found])
-        if wanted not in loaded.trees:
-            return load_files(tree_files(dirs))
-        catalog.trees.update(loaded.trees)
-        catalog.findings += loaded.findings
-        catalog.io_errors += loaded.io_errors
-        todo += [
-            node.tree
-            for node in loaded.trees[wanted].nodes.values()
-            if isinstance(node, Link) and node.tree
-        ]
-    return catalog

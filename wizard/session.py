@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import regex
-
 from wizard import templates
 from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
 from wizard.nodetable import WalkGraph, node_name
@@ -40,6 +38,8 @@ REGEX_TIMEOUT = 0.3
 
 def tree_search(pattern: str, text: str) -> bool:
     """`re.search` semantics for a tree's regex, bounded in time."""
+    import regex  # not before the first question: start-up is measured
+
     try:
         return regex.search(pattern, text, timeout=REGEX_TIMEOUT) is not None
     except TimeoutError:

@@ -18,13 +18,10 @@ from typing import TYPE_CHECKING
 from wizard.catalog import (
     Catalog,
     configured_dirs,
-    load_files,
-    load_tree_closure,
-    tree_files,
 )
 from wizard.model import Link, Tree
 from wizard.sanitize import strip_controls
-from wizard.store import Store, StoreError, write_atomic
+from wizard.store import Store, StoreError, home_dir, write_atomic
 
 if TYPE_CHECKING:
     from wizard.nodetable import WalkGraph
@@ -43,7 +40,10 @@ def _err(message: str) -> None:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    catalog = load_files(tree_files(_dirs(args)))
+    """Every configured tree, from the cache of loaded trees when none changed."""
+    from wizard.treecache import load_cached
+
+    catalog = load_cached(_dirs(args), home_dir())
     for problem in catalog.io_errors:
         _err(problem)
     return catalog
@@ -53,18 +53,12 @@ def _dirs(args: argparse.Namespace) -> list[Path]:
     return configured_dirs(getattr(args, "trees", None) or [])
 
 
-def _closure(args: argparse.Namespace, tree_id: str) -> Catalog:
-    """Only the tree and the trees its links reach: one incident need not read every tree."""
-    catalog = load_tree_closure(tree_id, _dirs(args))
-    for problem in catalog.io_errors:
-        _err(problem)
-    return catalog
-
-
 def _all_trees(dirs: list[Path]) -> Callable[[], Catalog]:
     """Every tree, loaded when the TUI first needs them (picker, palette); quiet,
     as the terminal then belongs to the TUI."""
-    return lambda: load_files(tree_files(dirs))
+    from wizard.treecache import load_cached
+
+    return lambda: load_cached(dirs, home_dir())
 
 
 def _store() -> Store:
@@ -156,7 +150,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Catalog, WalkGraph, Store]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    catalog = _closure(args, args.tree)
+    catalog = _catalog(args)
     _tree(catalog, args.tree)
     graph = _graph(catalog)
     store = _store()
@@ -176,7 +170,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
         if found is None:
             raise Usage("no unfinished session to resume (see `edge-wizard sessions`)")
         row = found
-    catalog = _closure(args, row.tree_id)
+    catalog = _catalog(args)
     if row.tree_id not in catalog.trees:
         raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
     graph = _graph(catalog)

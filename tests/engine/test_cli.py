@@ -135,14 +135,22 @@ def test_python_m_wizard_and_help() -> None:
     assert "--answer" in result.stdout and "yes or no" in result.stdout
 
 
-def test_tree_closure_loads_only_what_a_walk_can_reach(tmp_path: Path) -> None:
-    from wizard.catalog import load_tree_closure
+def test_tree_cache_reloads_when_a_tree_changes(tmp_path: Path) -> None:
+    import shutil
 
-    catalog = load_tree_closure("demo-phone", [Path(GOOD)])
-    assert sorted(catalog.trees) == ["demo-edge", "demo-phone"]
-    catalog = load_tree_closure("demo-edge", [Path(GOOD)])
-    assert sorted(catalog.trees) == ["demo-edge"]
-    # A tree whose file is named differently is still found, by a full load.
-    (tmp_path / "other-name.yaml").write_text((Path(GOOD) / "demo-edge.yaml").read_text())
-    catalog = load_tree_closure("demo-edge", [tmp_path])
-    assert sorted(catalog.trees) == ["demo-edge"]
+    from wizard.treecache import cache_file, load_cached
+
+    trees = tmp_path / "trees"
+    shutil.copytree(GOOD, trees)
+    home = tmp_path / "home"
+    first = load_cached([trees], home)
+    assert sorted(first.trees) == ["demo-edge", "demo-phone"]
+    assert cache_file(home).exists()
+    cached = load_cached([trees], home)
+    assert cached.trees["demo-phone"].content_hash == first.trees["demo-phone"].content_hash
+    path = trees / "demo-phone.yaml"
+    path.write_text(path.read_text().replace("Demo phone does not ring", "Changed title"))
+    assert load_cached([trees], home).trees["demo-phone"].title == "Changed title"
+    # A damaged cache is ignored, not trusted.
+    cache_file(home).write_bytes(b"not a pickle")
+    assert load_cached([trees], home).trees["demo-phone"].title == "Changed title"

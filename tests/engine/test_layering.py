@@ -23,6 +23,7 @@ CORE = [
     "wizard.cli",
     "wizard.nodetable",
     "wizard.checks",
+    "wizard.treecache",
     "wizard.store",
     "wizard.session_commands",
     "wizard.probes",

@@ -93,20 +93,21 @@ def test_headless_commands_never_import_textual(walked: Session, isolated_home: 
     assert result.returncode == 0, result.stderr
 
 
-def test_run_and_resume_load_only_the_trees_the_walk_reaches(
+def test_run_and_resume_take_the_trees_from_the_cache(
     walked: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wizard import session_commands
+    from wizard import session_commands, treecache
+    from wizard.store import home_dir
     from wizard.tui.app import Launch
 
     launches: list[Launch] = []
     monkeypatch.setattr(session_commands, "_launch", lambda launch: launches.append(launch) or 0)
     assert run("run", "demo-phone", "--trees", str(GOOD)) == 0
+    assert treecache.cache_file(home_dir()).exists()
+    loads: list[object] = []
+    monkeypatch.setattr(treecache, "load_files", lambda files: loads.append(files))
     assert run("resume", walked.id, "--trees", str(GOOD)) == 0
+    assert loads == []  # nothing changed: no tree file was parsed again
     for launch in launches:
-        # demo-phone and the tree it links to; not the built-in trees.
-        assert sorted(launch.catalog.trees) == ["demo-edge", "demo-phone"]
-        assert launch.load_all is not None
-        everything = launch.load_all()
-        assert {"demo-phone", "demo-edge", "edge-offline"} <= set(everything.trees)
+        assert {"demo-phone", "demo-edge", "edge-offline"} <= set(launch.catalog.trees)
     assert launches[1].resume is not None and launches[1].resume.id == walked.id

@@ -1,0 +1,82 @@
+"""Loaded trees kept between runs, so opening an incident need not parse YAML.
+
+`edge-wizard run TREE` is measured against a bare Textual app, and importing
+PyYAML and the loader and parsing the trees is a large part of the difference.
+The cache holds the loaded Catalog, keyed by every tree file's path, size and
+modification time (one stat per file, no reads), the working directory (paths
+in findings are shown relative to it) and the edge-wizard version. Any
+difference, or any problem with the cache file, means a fresh load.
+
+The file sits in $EDGE_WIZARD_HOME/cache/ beside the sessions database, is
+written only by edge-wizard (atomically), and is trusted like that database.
+`edge-wizard validate` never uses it: CI always reads the files themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from wizard import __version__
+from wizard.catalog import Catalog, load_files, tree_files
+
+CACHE_FORMAT = 1
+Signature = tuple[object, ...]
+
+
+def cache_file(home: Path) -> Path:
+    return home / "cache" / "trees.pickle"
+
+
+def signature(files: Sequence[Path]) -> Signature:
+    entries: list[object] = [CACHE_FORMAT, __version__, os.getcwd()]
+    for path in files:
+        stat = path.stat()
+        entries.append((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+def _read(path: Path, expected: Signature) -> Catalog | None:
+    try:
+        with path.open("rb") as handle:
+            saved, catalog = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+            TypeError):  # fmt: skip
+        return None
+    if saved != expected or not isinstance(catalog, Catalog):
+        return None
+    return catalog
+
+
+def _write(path: Path, key: Signature, catalog: Catalog) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".trees-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, catalog), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start-up
+
+
+def load_cached(dirs: Sequence[Path], home: Path) -> Catalog:
+    """Every tree in `dirs`, from the cache when no tree file changed."""
+    files = tree_files(dirs)
+    try:
+        key = signature(files)
+    except OSError:
+        return load_files(files)
+    path = cache_file(home)
+    catalog = _read(path, key)
+    if catalog is None:
+        catalog = load_files(files)
+        if not catalog.io_errors:
+            _write(path, key, catalog)
+    return catalog
