@@ -8,14 +8,13 @@ socket layer is made to fail loudly for the whole of the describe test.
 
 from __future__ import annotations
 
-import itertools
 import socket
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_endings_reachable import _check_word, _path_to, _value_for
+from test_endings_reachable import _path_to, walk_along
 
 from wizard.catalog import load_files, tree_files
 from wizard.checks import describe
@@ -103,18 +102,7 @@ def test_check_target_is_described_after_filling(tree_id: str, check: str) -> No
     assert path, f"{check} cannot be reached"
     session = Session(graph, trees, tree_id)
     _facts(session, sorted({graph.nodes[n]["tree"] for n in path}))
-    for here, there in itertools.pairwise(path):
-        data = graph.nodes[here]
-        if data["kind"] == "link":
-            continue
-        if data["kind"] == "question":
-            session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
-        elif data["kind"] == "input":
-            session.answer(_value_for(data, there))
-        elif data["kind"] == "check":
-            session.answer(_check_word(data, there))
-        else:
-            session.answer("no")
+    walk_along(session, graph, path)
     assert session.current == check and session.kind == "check"
 
     params = session.check_params()

@@ -40,6 +40,27 @@ def _loaded() -> tuple[Any, dict[str, Any]]:
     return build_graph(catalog.trees.values()), catalog.trees
 
 
+def walk_along(session: Session, graph: Any, path: list[str]) -> None:
+    """Answer each step so that the walk follows `path` (a path in the graph)."""
+    for here, there in itertools.pairwise(path):
+        data = graph.nodes[here]
+        if data["kind"] == "link":
+            # The engine follows links by itself; it should already stand past it.
+            continue
+        assert session.current == here, f"walk is at {session.current}, expected {here}"
+        if data["kind"] == "question":
+            session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
+        elif data["kind"] == "input":
+            session.answer(_value_for(data, there))
+        elif data["kind"] == "check":
+            session.answer(_check_word(data, there))
+        elif data["kind"] == "resolution":
+            assert any(c["kind"] == "unresolved" and c["target"] == there for c in data["choices"])
+            session.answer("no")
+        else:  # pragma: no cover - escalations have no way forward
+            pytest.fail(f"path passes through the {data['kind']} {here}")
+
+
 def _endings() -> list[tuple[str, str]]:
     graph, trees = _loaded()
     return sorted(
@@ -174,24 +195,7 @@ def test_ending_is_reachable_by_a_walk(tree_id: str, ending: str) -> None:
     assert path, f"{ending} cannot be reached from {start}"
 
     session = Session(graph, trees, tree_id)
-    for here, there in itertools.pairwise(path):
-        data = graph.nodes[here]
-        if data["kind"] == "link":
-            # The engine follows links by itself; it should already stand past it.
-            continue
-        assert session.current == here, f"walk is at {session.current}, expected {here}"
-        if data["kind"] == "question":
-            label = next(c["label"] for c in data["choices"] if c["target"] == there)
-            session.answer(label)
-        elif data["kind"] == "input":
-            session.answer(_value_for(data, there))
-        elif data["kind"] == "check":
-            session.answer(_check_word(data, there))
-        elif data["kind"] == "resolution":
-            assert any(c["kind"] == "unresolved" and c["target"] == there for c in data["choices"])
-            session.answer("no")
-        else:  # pragma: no cover - escalations have no way forward
-            pytest.fail(f"path passes through the {data['kind']} {here}")
+    walk_along(session, graph, path)
 
     assert session.current == ending
     kind = graph.nodes[ending]["kind"]
@@ -244,18 +248,7 @@ def test_links_are_followed_by_a_walk(tree_id: str, link: str) -> None:
     target = next(c["target"] for c in graph.nodes[link]["choices"] if c["kind"] == "link")
     assert target is not None, f"{link} points at a missing tree or node"
     session = Session(graph, trees, tree_id)
-    for here, there in itertools.pairwise(path):
-        data = graph.nodes[here]
-        if data["kind"] == "link":
-            continue
-        if data["kind"] == "question":
-            session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
-        elif data["kind"] == "input":
-            session.answer(_value_for(data, there))
-        elif data["kind"] == "check":
-            session.answer(_check_word(data, there))
-        else:
-            session.answer("no")
+    walk_along(session, graph, path)
     assert session.current == target
     assert graph.nodes[target]["tree"] == graph.nodes[link]["link_tree"]
     assert not session.finished
