@@ -174,17 +174,26 @@ def _md(text: str) -> str:
     return out.replace("\n", "  \n")
 
 
+def _header(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The note's opening fields, in order, for both text renderings."""
+    fields = [("Outcome", OUTCOME_WORDS.get(data["outcome"], data["outcome"]))]
+    fields += [
+        (label, data[key]) for label, key in (("Ticket", "ticket"), ("Operator", "operator"))
+    ]
+    fields = [f for f in fields if f[1]]
+    fields += [
+        ("Session", data["session"]),
+        ("Started", data["started"]),
+        ("Ended", data["ended"] or "not ended"),
+    ]
+    return fields
+
+
 def _markdown(data: dict[str, Any]) -> str:
     tree = data["tree"]
     lines = [f"## edge-wizard: {_md(tree['title'])}", ""]
-    lines.append(f"- **Outcome:** {OUTCOME_WORDS.get(data['outcome'], data['outcome'])}")
-    if data["ticket"]:
-        lines.append(f"- **Ticket:** {_md(data['ticket'])}")
-    if data["operator"]:
-        lines.append(f"- **Operator:** {_md(data['operator'])}")
-    lines.append(f"- **Session:** {data['session']}")
-    lines.append(f"- **Started:** {data['started']}")
-    lines.append(f"- **Ended:** {data['ended'] or 'not ended'}")
+    for label, value in _header(data):
+        lines.append(f"- **{label}:** {_md(value)}")
     for t in data["trees"]:
         lines.append(
             f"- **Tree:** {_md(t['title'])} (`{t['id']}` v{t['version']},"
@@ -231,14 +240,7 @@ def _markdown(data: dict[str, Any]) -> str:
 def _text(data: dict[str, Any]) -> str:
     tree = data["tree"]
     lines = [f"edge-wizard: {tree['title']}"]
-    lines.append(f"Outcome: {OUTCOME_WORDS.get(data['outcome'], data['outcome'])}")
-    if data["ticket"]:
-        lines.append(f"Ticket: {data['ticket']}")
-    if data["operator"]:
-        lines.append(f"Operator: {data['operator']}")
-    lines.append(f"Session: {data['session']}")
-    lines.append(f"Started: {data['started']}")
-    lines.append(f"Ended: {data['ended'] or 'not ended'}")
+    lines += [f"{label}: {value}" for label, value in _header(data)]
     for t in data["trees"]:
         lines.append(f"Tree: {t['title']} ({t['id']} v{t['version']}, sha256 {t['sha256'][:12]})")
     if data["facts"]:
