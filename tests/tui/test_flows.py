@@ -510,6 +510,7 @@ async def test_checklist_ticks_read_without_colour(make_app: MakeApp, store: Sto
 async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> None:
     app = make_app("demo-phone")
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the path panel is mounted just after the first frame
         box = app.screen.query_one("#path-box")
         for _ in range(5):
             await pilot.press("2", "backspace")

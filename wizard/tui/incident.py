@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.session import AnswerError, Session, SessionEnded
+from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
 from wizard.tui import render
 
@@ -122,19 +122,38 @@ class IncidentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        with Horizontal(id="body"):
-            with VerticalScroll(id="main"):
-                yield Static(id="kind")
-                yield Static(id="text")
-                yield Static(id="help")
-                yield OptionList(id="options")
-            with VerticalScroll(id="path-box"):
-                yield Static(id="path")
-        yield Footer()
+        with Horizontal(id="body"), VerticalScroll(id="main"):
+            yield Static(id="kind")
+            yield Static(id="text")
+            yield Static(id="help")
+            yield OptionList(id="options")
+        # The path panel and the footer come just after the first frame
+        # (_mount_later): the question is on screen sooner.
 
     def on_mount(self) -> None:
         self.refresh_view()
         self.set_interval(1.0, self._tick)
+        self.call_after_refresh(self._mount_later)
+
+    def on_screen_suspend(self) -> None:
+        # A dialog opened before the first frame: mount first, so the screen
+        # under the dialog is drawn whole.
+        self.call_next(self._mount_later)
+
+    async def _mount_later(self) -> None:
+        if "#path-box" in self._widgets:
+            return
+        path = Static(id="path")
+        box = VerticalScroll(path, id="path-box")
+        with self.app.batch_update():
+            self._widget("#body").mount(box)
+            mounted = self.mount(Footer())
+            self._widgets["#path-box"] = box
+            self._widgets["#path"] = path
+            self._show_path()
+        # A footer shows the keys once the bindings are published after it mounts.
+        await mounted
+        self.refresh_bindings()
 
     # -- drawing -------------------------------------------------------------
 
@@ -145,7 +164,9 @@ class IncidentScreen(Screen[None]):
     def load(self, recorder: Recorder) -> None:
         """Show another session on this same screen (restart, jump to a tree)."""
         self.recorder = recorder
-        self._widget("#path-box").anchor(False)
+        box = self._widgets.get("#path-box")
+        if box is not None:
+            box.anchor(False)
         self._error = ""
         self.refresh_view()
 
@@ -259,19 +280,22 @@ class IncidentScreen(Screen[None]):
             wanted = [(self._numbered(n, o), f"answer-{n}") for n, o in enumerate(view.options, 1)]
         if wanted != self._options:
             self._options = wanted
-            options.clear_options()
-            options.add_options(Option(prompt, id=key) for prompt, key in wanted)
+            # set_options lays the list out once (clear + add would do it twice)
+            options.set_options(Option(prompt, id=key) for prompt, key in wanted)
+            if wanted:
+                # A list just reset is scrolled to its top: highlight its first
+                # option without the watcher's scroll and OptionHighlighted message.
+                options.set_reactive(OptionList.highlighted, 0)
+        elif wanted and options.highlighted != 0:
+            options.highlighted = 0
         if options.display != bool(wanted):
             options.display = bool(wanted)
-        if wanted:
-            options.highlighted = 0
 
         pending = session.pending_notes + session.end_notes
         notes = render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
         self._put("#notes", notes, bool(pending))
 
-        self._put("#path", render.path_panel(session, view))
-        self._follow_path_end()
+        self._show_path(view)
         main = self._widget("#main")
         if main.scroll_y:
             main.scroll_home(animate=False)
@@ -283,6 +307,11 @@ class IncidentScreen(Screen[None]):
         if check_state != self._bindings_state:
             self._bindings_state = check_state
             self.refresh_bindings()
+
+    def _show_path(self, view: View | None = None) -> None:
+        if "#path" in self._widgets:  # mounted after the first frame
+            self._put("#path", render.path_panel(self.recorder.session, view))
+            self._follow_path_end()
 
     def _follow_path_end(self) -> None:
         """Keep the end of the path in view.
@@ -300,7 +329,8 @@ class IncidentScreen(Screen[None]):
             box.scroll_end(animate=False)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._follow_path_end)
+        if "#path-box" in self._widgets:
+            self.call_after_refresh(self._follow_path_end)
 
     @staticmethod
     def _numbered(number: int, label: str) -> Content:
