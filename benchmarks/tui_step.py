@@ -3,19 +3,27 @@ on screen, against a bare Textual app that swaps a text and an option list on
 the same key, measured the same way in the same run (tmux, not Pilot: Pilot's
 pause() waits for idle and adds ~80 ms). Targets: median under 50 ms, and at
 most 1.5x the bare app.
+
+Keys are sent as a person sends them: once the screen has settled (PAUSE after
+the last step). Textual draws at most 60 frames a second, so a key that comes
+within ~17 ms of the previous frame waits for the next tick of that grid; keys
+sent back to back, the moment the text appears, mostly measure where each key
+lands on it. That figure is printed too, for comparison, without a verdict.
 """
 
 from __future__ import annotations
 
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _terminal import Workspace, have_tmux, wizard_command
 
-STEPS = 30
+STEPS = 40
+PAUSE = 0.06  # s: longer than three frames, far shorter than anyone reads a question
 TARGET_MS = 50
 TARGET_RATIO = 1.5
 ALPHA = "Alpha: does the call reach"
@@ -31,14 +39,25 @@ def open_app(ws: Workspace, argv: list[str], name: str, header: bool) -> None:
         ws.wait_gone("Incident header", name=name)
 
 
-def one_step(ws: Workspace, name: str) -> tuple[float, float]:
+def one_step(ws: Workspace, name: str, pause: float) -> tuple[float, float]:
     """Forward with 1, then back with backspace; both are one redraw."""
+    time.sleep(pause)
     start = ws.key("1", name)
     forward = ws.wait_for(BETA, name=name) - start
+    time.sleep(pause)
     # The wizard keeps Alpha in its path panel, so "back" ends when Beta goes.
     start = ws.key("BSpace", name)
     back = ws.wait_gone(BETA, name=name) - start
     return forward, back
+
+
+def measure(ws: Workspace, pause: float) -> tuple[float, float]:
+    bare: list[float] = []
+    wizard: list[float] = []
+    for _ in range(STEPS):  # interleaved, so machine noise hits both alike
+        bare += one_step(ws, "bare", pause)
+        wizard += one_step(ws, "wizard", pause)
+    return statistics.median(bare) * 1000, statistics.median(wizard) * 1000
 
 
 def main() -> None:
@@ -50,20 +69,20 @@ def main() -> None:
         open_app(ws, [sys.executable, str(ws.bare)], "bare", header=False)
         argv = [*wizard_command(), "--trees", str(ws.trees), "run", "bench-step"]
         open_app(ws, argv, "wizard", header=True)
-        bare: list[float] = []
-        wizard: list[float] = []
-        for _ in range(STEPS):  # interleaved, so machine noise hits both alike
-            bare += one_step(ws, "bare")
-            wizard += one_step(ws, "wizard")
-        bare_ms = statistics.median(bare) * 1000
-        wizard_ms = statistics.median(wizard) * 1000
+        bare_ms, wizard_ms = measure(ws, PAUSE)
         ratio = wizard_ms / bare_ms
-        print(f"bare Textual app, key to redraw:   {bare_ms:6.1f} ms (median of {len(bare)})")
+        samples = 2 * STEPS
+        print(f"bare Textual app, key to redraw:   {bare_ms:6.1f} ms (median of {samples})")
         print(f"edge-wizard, answer to next step:  {wizard_ms:6.1f} ms")
         ok = wizard_ms < TARGET_MS and ratio <= TARGET_RATIO
         print(
             f"ratio: {ratio:.2f}x (targets: < {TARGET_MS} ms and <= {TARGET_RATIO}x):"
             f" {'ok' if ok else 'over target'}"
+        )
+        bare_ms, wizard_ms = measure(ws, 0.0)
+        print(
+            f"keys back to back (frame grid): bare {bare_ms:.1f} ms,"
+            f" edge-wizard {wizard_ms:.1f} ms ({wizard_ms / bare_ms:.2f}x)"
         )
     finally:
         ws.close()

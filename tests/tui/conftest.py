@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from wizard.catalog import Catalog, load_files, tree_files
 from wizard.graph import build_graph
 from wizard.store import Store
 from wizard.tui.app import Launch, WizardApp, create_app
+from wizard.tui.path_view import PathView
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = Path(__file__).parents[1] / "fixtures" / "good"
@@ -39,6 +41,18 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDGE_WIZARD_TREES", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return home
+
+
+def shown(app: WizardApp, selector: str) -> str:
+    """What a widget of the current screen shows as text, or "" when it is hidden or absent."""
+    widgets = app.screen.query(selector)
+    if not widgets or not widgets.first().display:
+        return ""
+    widget = widgets.first()
+    if isinstance(widget, PathView):
+        return widget.plain
+    assert isinstance(widget, Static)
+    return str(widget.render())
 
 
 def catalog_of(*dirs: Path) -> Catalog:

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 
 from tests.tui.checktrees import write_sip_tree, write_tcp_tree
-from tests.tui.conftest import MakeApp, catalog_of
+from tests.tui.conftest import MakeApp, catalog_of, shown
 from wizard.export import render
 from wizard.graph import build_graph
 from wizard.session import Session
@@ -20,14 +20,6 @@ from wizard.store import Store
 from wizard.tui.app import WizardApp
 from wizard.tui.dialogs import OverrideDialog
 from wizard.tui.incident import IncidentScreen
-
-
-def shown(app: WizardApp, selector: str) -> str:
-    widgets = app.screen.query(selector)
-    if not widgets:
-        return ""
-    widget = widgets.first(Static)
-    return str(widget.render()) if widget.display else ""
 
 
 def incident(app: WizardApp) -> IncidentScreen:

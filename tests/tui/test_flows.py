@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from tests.tui.conftest import GOOD, MakeApp
+from tests.tui.conftest import GOOD, MakeApp, shown
 from wizard.export import render
 from wizard.store import Store
 from wizard.tui.app import WizardApp
@@ -15,12 +15,8 @@ from wizard.tui.dialogs import HeaderDialog, KeysDialog, NoteDialog
 from wizard.tui.export_screen import ExportScreen
 from wizard.tui.fields import SubmitArea
 from wizard.tui.incident import IncidentScreen
+from wizard.tui.path_view import PathView
 from wizard.tui.picker import PickerScreen
-
-
-def shown(app: WizardApp, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
-    return str(widget.render()) if widget.display else ""
 
 
 def session_of(app: WizardApp):  # type: ignore[no-untyped-def]
@@ -511,7 +507,7 @@ async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> N
     app = make_app("demo-phone")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()  # the path panel is mounted just after the first frame
-        box = app.screen.query_one("#path-box")
+        box = app.screen.query_one("#path", PathView)
         for _ in range(5):
             await pilot.press("2", "backspace")
         await pilot.press("1")
@@ -522,4 +518,10 @@ async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> N
         await pilot.pause()
         await pilot.pause()
         assert box.max_scroll_y == 0
-        assert not box.is_anchored  # a path that fits starts at the top
+        assert box.scroll_y == 0  # a path that fits starts at the top
+        assert box.render_line(0).text.startswith("Path")
+        # Each step wraps only its own lines: the others keep their rows.
+        rows = {line: box._wrapped[line] for line in box.lines[:-1]}
+        await pilot.press("1")
+        await pilot.pause()
+        assert all(box._wrapped[line] is rows[line] for line in rows if line in box.lines)

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
 from wizard.tui import render
+from wizard.tui.path_view import PathView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -141,14 +142,12 @@ class IncidentScreen(Screen[None]):
         self.call_next(self._mount_later)
 
     async def _mount_later(self) -> None:
-        if "#path-box" in self._widgets:
+        if "#path" in self._widgets:
             return
-        path = Static(id="path")
-        box = VerticalScroll(path, id="path-box")
+        path = PathView(id="path")
         with self.app.batch_update():
-            self._widget("#body").mount(box)
+            self._widget("#body").mount(path)
             mounted = self.mount(Footer())
-            self._widgets["#path-box"] = box
             self._widgets["#path"] = path
             self._show_path()
         # A footer shows the keys once the bindings are published after it mounts.
@@ -164,9 +163,6 @@ class IncidentScreen(Screen[None]):
     def load(self, recorder: Recorder) -> None:
         """Show another session on this same screen (restart, jump to a tree)."""
         self.recorder = recorder
-        box = self._widgets.get("#path-box")
-        if box is not None:
-            box.anchor(False)
         self._error = ""
         self.refresh_view()
 
@@ -309,28 +305,9 @@ class IncidentScreen(Screen[None]):
             self.refresh_bindings()
 
     def _show_path(self, view: View | None = None) -> None:
-        if "#path" in self._widgets:  # mounted after the first frame
-            self._put("#path", render.path_panel(self.recorder.session, view))
-            self._follow_path_end()
-
-    def _follow_path_end(self) -> None:
-        """Keep the end of the path in view.
-
-        Once the path overflows its box, the box is anchored to its end, so
-        Textual keeps it there in the same layout pass; a scroll_end per step
-        would cost a second frame after every answer. A path that fits is not
-        anchored (an anchored box puts short content at its bottom).
-        """
-        box = self._widget("#path-box")
-        overflows = box.max_scroll_y > 0
-        if box.is_anchored != overflows:
-            box.anchor(overflows)
-        if not overflows:
-            box.scroll_end(animate=False)
-
-    def on_resize(self) -> None:
-        if "#path-box" in self._widgets:
-            self.call_after_refresh(self._follow_path_end)
+        path = self._widgets.get("#path")
+        if isinstance(path, PathView):  # mounted after the first frame
+            path.show(render.path_lines(self.recorder.session, view))
 
     @staticmethod
     def _numbered(number: int, label: str) -> Content:

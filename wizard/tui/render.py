@@ -67,8 +67,9 @@ def status_line(session: Session, view: View) -> Content:
     )
 
 
-def path_panel(session: Session, view: View | None = None) -> Content:
-    """The steps so far, backtracked ones struck through, tree crossings marked."""
+def path_lines(session: Session, view: View | None = None) -> list[Content]:
+    """The steps so far, one Content a line: backtracked ones struck through,
+    tree crossings marked."""
     # Lines are kept as (text, style, bold tail) and made into Content only
     # for the lines shown: a long walk must not make every step slower.
     out: list[tuple[str, str, str]] = []
@@ -116,7 +117,7 @@ def path_panel(session: Session, view: View | None = None) -> Content:
             shown.append(Content.assemble(strip_controls(text), (strip_controls(tail), "bold")))
         else:
             shown.append(styled(text, style) if style else plain(text))
-    return lines(shown)
+    return shown
 
 
 def gathered(session: Session) -> Content:
