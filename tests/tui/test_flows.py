@@ -514,6 +514,9 @@ async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> N
         await pilot.pause()
         assert box.max_scroll_y > 0
         assert box.scroll_y == box.max_scroll_y  # the current step is in view
+        # No scrollbar: the top row says what is above.
+        assert box.render_line(0).text.strip() == f"↑ {box.scroll_y + 1} more rows above"
+        assert "▶" in box.render_line(box.scrollable_content_region.height - 1).text
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.pause()
