@@ -28,6 +28,7 @@ from wizard.catalog import (
 )
 from wizard.model import Tree
 from wizard.sanitize import strip_controls
+from wizard.startup import resume_gc
 
 if TYPE_CHECKING:
     from wizard.graph import Graph
@@ -403,10 +404,16 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that open the TUI; `None` is a bare `edge-wizard` (the picker).
+TUI_COMMANDS = frozenset({None, "run", "resume"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(with_probes="probe" in arguments)
     args = parser.parse_args(arguments)
+    if args.command not in TUI_COMMANDS:
+        resume_gc()  # only the TUI waits for its first frame
     try:
         if args.command is None:
             from wizard.session_commands import open_picker

@@ -63,6 +63,8 @@ class Edge:
 
 @dataclass(slots=True)
 class FactSpec:
+    """A fact the tree asks for up front (ticket facts such as the Edge name)."""
+
     var: str
     prompt: str
     required: bool
@@ -99,6 +101,8 @@ class Node:
 
 @dataclass(slots=True)
 class Answer:
+    """One choice of a question, and the node it leads to."""
+
     label: str
     next: str
     pos: Pos
@@ -107,6 +111,8 @@ class Answer:
 
 @dataclass(slots=True)
 class Question(Node):
+    """A question answered by choosing one of its answers."""
+
     text: str = ""
     answers: list[Answer] = field(default_factory=list)
 
@@ -121,6 +127,8 @@ class Question(Node):
 
 @dataclass(slots=True)
 class Route:
+    """Where an input goes when its value (or a parsed field) matches `match`."""
+
     match: str
     next: str
     pos: Pos
@@ -132,6 +140,8 @@ class Route:
 
 @dataclass(slots=True)
 class Input(Node):
+    """Free text typed or pasted by the admin, checked by `pattern` and routed."""
+
     text: str = ""
     var: str = ""
     pattern: str | None = None
@@ -162,6 +172,8 @@ DEFAULT_VERIFY = "Did this fix the problem?"
 
 @dataclass(slots=True)
 class Resolution(Node):
+    """A fix: steps to take, then the `verify` question."""
+
     title: str = ""
     text: str = ""
     steps: list[str] = field(default_factory=list)
@@ -188,6 +200,8 @@ class Resolution(Node):
 
 @dataclass(slots=True)
 class Escalation(Node):
+    """The end of the tree: what to collect for the carrier or Customer Care."""
+
     title: str = ""
     text: str = ""
     collect: list[str] = field(default_factory=list)
@@ -202,6 +216,8 @@ class Escalation(Node):
 
 @dataclass(slots=True)
 class Link(Node):
+    """A jump into another tree (at its start, or at `node`)."""
+
     tree: str = ""
     node: str | None = None
     tree_pos: Pos | None = None
@@ -252,6 +268,8 @@ TERMINAL_KINDS = frozenset({"resolution", "escalation"})
 
 @dataclass(slots=True)
 class Tree:
+    """One decision tree as loaded from its YAML file."""
+
     id: str
     title: str
     summary: str

@@ -528,3 +528,17 @@ async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> N
         await pilot.press("1")
         await pilot.pause()
         assert all(box._wrapped[line] is rows[line] for line in rows if line in box.lines)
+
+
+async def test_collector_resumes_after_the_first_frame(make_app: MakeApp) -> None:
+    import gc
+
+    gc.disable()  # as wizard.startup leaves it
+    try:
+        app = make_app("demo-phone")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

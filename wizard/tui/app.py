@@ -17,6 +17,7 @@ from textual.screen import Screen
 from wizard.catalog import Catalog
 from wizard.sanitize import strip_controls
 from wizard.session import Session, new_session_id, utc_now
+from wizard.startup import resume_gc
 from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
 from wizard.tui.incident import IncidentScreen
 
@@ -169,6 +170,7 @@ class WizardApp(App[int]):
         return PickerScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(resume_gc)  # paused by wizard.startup until the first frame
         for note in self._startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
         self._startup_notes = []
