@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _terminal import Workspace, have_tmux, wizard_command
 
-STEPS = 40
+STEPS = 60
 PAUSE = 0.06  # s: longer than three frames, far shorter than anyone reads a question
 TARGET_MS = 50
 TARGET_RATIO = 1.5
