@@ -21,6 +21,7 @@ from wizard.catalog import (
 )
 from wizard.model import Link, Tree
 from wizard.sanitize import strip_controls
+from wizard.session_lock import in_use, lock_session
 from wizard.store import Store, StoreError, home_dir, write_atomic
 
 if TYPE_CHECKING:
@@ -163,20 +164,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     store = _store()
+    home = store.path.parent
     if args.session:
         row = store.get(args.session)
     else:
-        found = store.last_unfinished()
+        found = store.last_unfinished(skip=lambda session_id: in_use(home, session_id))
         if found is None:
-            raise Usage("no unfinished session to resume (see `edge-wizard sessions`)")
+            busy = store.last_unfinished()
+            elsewhere = f"; session {busy.id} is open in another window" if busy else ""
+            raise Usage(f"no unfinished session to resume{elsewhere} (see `edge-wizard sessions`)")
         row = found
     catalog = _catalog(args)
     if row.tree_id not in catalog.trees:
         raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
+    lock = lock_session(home, row.id)
+    if lock is None:
+        raise Usage(
+            f"session {row.id} is open in another edge-wizard window; go on there, or quit it"
+            " there (q) and resume here"
+        )
     graph = _graph(catalog)
     from wizard.tui.app import Launch
 
-    return _launch(Launch(catalog, graph, store, resume=row, load_all=_all_trees(_dirs(args))))
+    return _launch(
+        Launch(catalog, graph, store, resume=row, lock=lock, load_all=_all_trees(_dirs(args)))
+    )
 
 
 def open_picker(args: argparse.Namespace) -> int:

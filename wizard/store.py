@@ -351,11 +351,15 @@ class Store:
         ids = ", ".join(r["id"] for r in rows[:5])
         raise StoreError(f"'{shown}' matches {len(rows)} sessions: {ids}")
 
-    def last_unfinished(self) -> SessionRow | None:
-        row = self._db.execute(
-            "SELECT * FROM sessions WHERE outcome IS NULL ORDER BY updated DESC, id DESC LIMIT 1"
-        ).fetchone()
-        return _row(row) if row is not None else None
+    def last_unfinished(self, skip: Callable[[str], bool] | None = None) -> SessionRow | None:
+        """The unfinished session updated last, leaving out those `skip(id)` names."""
+        rows = self._db.execute(
+            "SELECT * FROM sessions WHERE outcome IS NULL ORDER BY updated DESC, id DESC"
+        )
+        for row in rows:
+            if skip is None or not skip(row["id"]):
+                return _row(row)
+        return None
 
     def events(self, session_id: str) -> list[Event]:
         rows = self._db.execute(

@@ -26,6 +26,8 @@ CORE = [
     "wizard.treecache",
     "wizard.store",
     "wizard.session_commands",
+    "wizard.session_lock",
+    "wizard.startup",
     "wizard.probes",
     "wizard.sipparse",
 ]

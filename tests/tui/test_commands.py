@@ -111,3 +111,44 @@ def test_run_and_resume_take_the_trees_from_the_cache(
     for launch in launches:
         assert {"demo-phone", "demo-edge", "edge-offline"} <= set(launch.catalog.trees)
     assert launches[1].resume is not None and launches[1].resume.id == walked.id
+
+
+def test_resume_refuses_a_session_open_in_another_window(
+    walked: Session, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.session_lock import lock_session
+
+    other_window = lock_session(isolated_home, walked.id)
+    assert other_window is not None
+    assert run("resume", walked.id, "--trees", str(GOOD)) == 2
+    assert f"session {walked.id} is open in another edge-wizard window" in capsys.readouterr().err
+    assert run("resume", "--trees", str(GOOD)) == 2
+    err = capsys.readouterr().err
+    assert "no unfinished session to resume" in err and "open in another window" in err
+    other_window.release()
+
+
+def test_resume_without_an_id_skips_sessions_open_elsewhere(
+    walked: Session, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard import session_commands
+    from wizard.session_lock import in_use, lock_session
+    from wizard.tui.app import Launch
+
+    catalog = load_files(tree_files([GOOD]))
+    older = Session(build_graph(catalog.trees.values()), catalog.trees, "demo-phone")
+    store = Store.open_default()
+    Recorder(store, older)
+    store._db.execute("UPDATE sessions SET updated = '2000-01-01T00:00:00+00:00' WHERE id = ?",
+                      (older.id,))  # fmt: skip
+    store.close()
+    other_window = lock_session(isolated_home, walked.id)  # the newer one is busy
+    launches: list[Launch] = []
+    monkeypatch.setattr(session_commands, "_launch", lambda launch: launches.append(launch) or 0)
+    assert run("resume", "--trees", str(GOOD)) == 0
+    (launch,) = launches
+    assert launch.resume is not None and launch.resume.id == older.id
+    assert launch.lock is not None and in_use(isolated_home, older.id)
+    launch.lock.release()
+    assert other_window is not None
+    other_window.release()

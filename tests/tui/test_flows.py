@@ -542,3 +542,44 @@ async def test_collector_resumes_after_the_first_frame(make_app: MakeApp) -> Non
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_a_window_holds_its_session_and_lets_go_when_it_moves_on(
+    make_app: MakeApp, isolated_home: Path
+) -> None:
+    from wizard.session_lock import in_use
+
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        first = session_of(app).id
+        assert in_use(isolated_home, first) and not app.open_elsewhere(first)
+        app.restart()
+        await pilot.pause()
+        second = session_of(app).id
+        assert second != first
+        assert not in_use(isolated_home, first) and in_use(isolated_home, second)
+    assert not in_use(isolated_home, second)  # the window closed
+
+
+async def test_picker_will_not_open_a_session_open_in_another_window(
+    make_app: MakeApp, isolated_home: Path
+) -> None:
+    from wizard.session_lock import lock_session
+
+    first = make_app("demo-edge")
+    async with first.run_test() as pilot:
+        await pilot.press("1")
+    busy = session_of(first).id
+    other_window = lock_session(isolated_home, busy)
+    assert other_window is not None
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        choices = app.screen.query_one("#choices", OptionList)
+        option = choices.get_option_at_index(0)
+        assert option.id == f"session:{busy}" and option.disabled
+        assert "open in another edge-wizard window" in str(option.prompt)
+        app.resume_session(busy)  # as the palette or a stale list might
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    other_window.release()

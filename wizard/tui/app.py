@@ -17,6 +17,7 @@ from textual.screen import Screen
 from wizard.catalog import Catalog
 from wizard.sanitize import strip_controls
 from wizard.session import Session, new_session_id, utc_now
+from wizard.session_lock import SessionLock, in_use, lock_session
 from wizard.startup import resume_gc
 from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
 from wizard.tui.incident import IncidentScreen
@@ -53,6 +54,8 @@ class Launch:
     # `run` and `resume` load only the trees the walk can reach; this loads
     # every tree, when the picker or the palette's tree list first needs them.
     load_all: Callable[[], Catalog] | None = None
+    # The resumed session's lock, already taken by `edge-wizard resume`.
+    lock: SessionLock | None = None
 
 
 def _commands_provider() -> type[Provider]:
@@ -84,6 +87,8 @@ class WizardApp(App[int]):
         self.launch = launch
         self.catalog = launch.catalog
         self.recorder: Recorder | None = None
+        # The lock of the session this window shows (see wizard.session_lock).
+        self._lock: SessionLock | None = launch.lock
         self._startup_notes: list[str] = []
         self._problems: dict[str, str | None] = {}
 
@@ -119,6 +124,25 @@ class WizardApp(App[int]):
             self._problems[tree_id] = load_problem(self.catalog, tree_id)
         return self._problems[tree_id]
 
+    def _hold(self, session_id: str) -> bool:
+        """Take the lock of the session this window is about to show and let go
+        of the one before; False if another window has it open."""
+        if self._lock is not None and self._lock.session_id == session_id:
+            return True
+        lock = lock_session(self.launch.store.path.parent, session_id)
+        if lock is None:
+            return False
+        if self._lock is not None:
+            self._lock.release()
+        self._lock = lock
+        return True
+
+    def open_elsewhere(self, session_id: str) -> bool:
+        """Whether another window (not this one) has the session open."""
+        if self._lock is not None and self._lock.session_id == session_id:
+            return False
+        return in_use(self.launch.store.path.parent, session_id)
+
     def store_ticks(self, session_id: str, node: str) -> set[int]:
         return self.launch.store.ticks(session_id, node)
 
@@ -135,6 +159,7 @@ class WizardApp(App[int]):
             started_at=started,
             clock=self.launch.clock,
         )
+        self._hold(session.id)  # a new id: nobody else can hold it
         return Recorder(self.launch.store, session)
 
     def _resumed_recorder(self, row: SessionRow) -> Recorder:
@@ -159,9 +184,13 @@ class WizardApp(App[int]):
         # The first screen is built here rather than pushed on mount: a push
         # costs Textual's screen-switch delay before the first question shows.
         launch = self.launch
-        if launch.resume is not None:
+        if launch.resume is not None and self._hold(launch.resume.id):
             self.recorder = self._resumed_recorder(launch.resume)
             return IncidentScreen(self.recorder)
+        if launch.resume is not None:  # opened in another window since `resume` checked
+            self._startup_notes.append(
+                f"Session {launch.resume.id} is open in another edge-wizard window."
+            )
         if launch.tree_id is not None:
             self.recorder = self._new_recorder(launch.tree_id)
             return IncidentScreen(self.recorder)
@@ -178,6 +207,13 @@ class WizardApp(App[int]):
             # After the first frame: the question is on screen at once, the
             # header comes over it a moment later.
             self.call_after_refresh(self.edit_header, first=True)
+
+    def on_unmount(self) -> None:
+        # Closing this window frees its session for another at once (a test,
+        # or a caller that keeps the process, would otherwise keep it held).
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # -- navigation -----------------------------------------------------------
 
@@ -216,6 +252,14 @@ class WizardApp(App[int]):
         self._show(self._new_recorder(tree_id), ask_header=True)
 
     def resume_session(self, session_id: str) -> None:
+        if not self._hold(session_id):
+            self.notify(
+                f"Session {session_id} is open in another edge-wizard window; go on there,"
+                " or quit it there (q) and resume it here.",
+                severity="error",
+                markup=False,
+            )
+            return
         row = self.launch.store.get(session_id)
         self._show(self._resumed_recorder(row), ask_header=False)
 

@@ -43,7 +43,8 @@ def tree_option(tree: Tree, problem: str | None) -> Option:
     return Option(render.lines(parts), id=f"tree:{tree.id}", disabled=problem is not None)
 
 
-def session_option(row: SessionRow, tree: Tree | None) -> Option:
+def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = False) -> Option:
+    """An unfinished session; not selectable while another window has it open."""
     title = tree.title if tree else f"{row.tree_id} (tree not loaded)"
     first = Content.assemble(
         ("▶ Resume: ", "bold $accent"),
@@ -52,7 +53,10 @@ def session_option(row: SessionRow, tree: Tree | None) -> Option:
     )
     ticket = f" · ticket {row.ticket}" if row.ticket else ""
     second = render.plain(f"   session {row.id} · started {row.started:%Y-%m-%d %H:%M}{ticket}")
-    return Option(render.lines([first, second]), id=f"session:{row.id}", disabled=tree is None)
+    parts = [first, second]
+    if elsewhere:
+        parts.append(render.styled("   open in another edge-wizard window", "italic $warning"))
+    return Option(render.lines(parts), id=f"session:{row.id}", disabled=tree is None or elsewhere)
 
 
 class PickerScreen(Screen[None]):
@@ -68,6 +72,7 @@ class PickerScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="picker")
         self.unfinished: list[SessionRow] = []
+        self.elsewhere: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -86,6 +91,7 @@ class PickerScreen(Screen[None]):
 
     def reload(self) -> None:
         self.unfinished = [r for r in self.app.list_sessions() if not r.finished]
+        self.elsewhere = {r.id for r in self.unfinished if self.app.open_elsewhere(r.id)}
         filter_ = self.query_one("#filter", Input)
         self.fill(filter_.value)
         filter_.focus()
@@ -101,7 +107,7 @@ class PickerScreen(Screen[None]):
                 text = " ".join([tree.title if tree else row.tree_id, row.ticket, row.id])
                 if matcher.match(strip_controls(text)) <= 0:
                     continue
-            options.append(session_option(row, tree))
+            options.append(session_option(row, tree, elsewhere=row.id in self.elsewhere))
         scored: list[tuple[float, Tree]] = []
         for tree in trees.values():
             score = tree_score(matcher, tree) if matcher else 1.0
