@@ -371,7 +371,7 @@ class Session:
         self._record(Event("back", self.clock(), node=self.current))
         return True
 
-    def check(self, text: str) -> None:
+    def validate_answer(self, text: str) -> None:
         """Raise AnswerError if `text` would not be accepted now (nothing is recorded)."""
         self._resolve_answer(text)
 

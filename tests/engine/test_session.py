@@ -44,6 +44,16 @@ def test_input_pattern_and_routes(new_session: MakeSession) -> None:
     assert view.options == ["Fixed", "Not fixed"]
 
 
+def test_validate_answer_checks_without_recording(new_session: MakeSession) -> None:
+    s = new_session("demo-phone")
+    s.answer("yes")
+    before = list(s.events)
+    with pytest.raises(AnswerError, match="for example: 404"):
+        s.validate_answer("4O4")
+    s.validate_answer("403")
+    assert s.events == before and s.kind == "input"
+
+
 def test_default_route_follows_link_into_other_tree(new_session: MakeSession) -> None:
     s = new_session("demo-phone")
     s.answer("yes")

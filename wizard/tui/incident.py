@@ -630,7 +630,7 @@ class IncidentScreen(Screen[None]):
         self._error = ""
         if value.strip():
             try:
-                session.check(value)
+                session.validate_answer(value)
             except AnswerError as exc:
                 self._error = str(exc)
         self._show_hint(session.view().example, "")
