@@ -211,17 +211,23 @@ def _when(at: datetime) -> str:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    rows = _store().sessions()
+    store = _store()
+    rows = store.sessions()
+    # Unfinished sessions some edge-wizard window has open right now.
+    home = store.path.parent
+    open_now = {r.id for r in rows if not r.finished and in_use(home, r.id)}
     if args.json:
-        print(json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+        listed = [{**r.to_json(), "open": r.id in open_now} for r in rows]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
         return 0
     if not rows:
         print("no sessions yet; start one with `edge-wizard run TREE`", file=sys.stderr)
         return 0
     table = [("SESSION", "TREE", "VERSION", "STATE", "STARTED", "STEPS", "TICKET")]
     for r in rows:
+        state = "open" if r.id in open_now else r.state
         table.append(
-            (r.id, r.tree_id, f"v{r.version}", r.state, _when(r.started), str(r.steps), r.ticket)
+            (r.id, r.tree_id, f"v{r.version}", state, _when(r.started), str(r.steps), r.ticket)
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:

@@ -43,6 +43,21 @@ def test_sessions_table_and_json(walked: Session, capsys: pytest.CaptureFixture[
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["id"] == walked.id and rows[0]["state"] == "in-progress"
     assert set(rows[0]) >= {"id", "tree", "version", "state", "started", "steps", "ticket"}
+    assert rows[0]["open"] is False
+
+
+def test_sessions_show_which_are_open_in_a_window(
+    walked: Session, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.session_lock import lock_session
+
+    window = lock_session(isolated_home, walked.id)
+    assert window is not None
+    assert run("sessions") == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[3] == "open"
+    assert run("sessions", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["open"] is True
+    window.release()
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "text", "json"])
