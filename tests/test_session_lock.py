@@ -6,8 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from wizard.session_lock import in_use, lock_session
 
@@ -69,3 +72,35 @@ def test_a_home_that_cannot_hold_lock_files_locks_nothing(tmp_path: Path) -> Non
     lock = lock_session(blocker, "s-2")
     assert lock is not None  # no lock rather than an admin locked out of their session
     lock.release()
+
+
+def test_looking_makes_no_lock_file(tmp_path: Path) -> None:
+    assert not in_use(tmp_path, "never-opened")
+    assert not (tmp_path / "locks").exists()
+
+
+def test_a_file_system_without_locks_locks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import wizard.session_lock as module
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(module.fcntl, "flock", no_locks)
+    lock = lock_session(tmp_path, "s-3")
+    assert lock is not None  # not "open in another window"
+    assert not in_use(tmp_path, "s-3")
+    lock.release()
+
+
+def test_a_short_look_does_not_keep_a_window_out(tmp_path: Path) -> None:
+    looker = lock_session(tmp_path, "s-4")  # as `in_use` holds it for an instant
+    assert looker is not None
+    threading.Timer(0.05, looker.release).start()
+    assert lock_session(tmp_path, "s-4") is None
+    window = lock_session(tmp_path, "s-4", wait=2.0)
+    assert window is not None
+    window.release()

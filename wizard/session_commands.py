@@ -21,7 +21,7 @@ from wizard.catalog import (
 )
 from wizard.model import Link, Tree
 from wizard.sanitize import strip_controls
-from wizard.session_lock import in_use, lock_session
+from wizard.session_lock import LOCK_WAIT, in_use, lock_session
 from wizard.store import Store, StoreError, home_dir, write_atomic
 
 if TYPE_CHECKING:
@@ -165,19 +165,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_resume(args: argparse.Namespace) -> int:
     store = _store()
     home = store.path.parent
+    notes: list[str] = []
     if args.session:
         row = store.get(args.session)
     else:
         found = store.last_unfinished(skip=lambda session_id: in_use(home, session_id))
+        latest = store.last_unfinished()
         if found is None:
-            busy = store.last_unfinished()
-            elsewhere = f"; session {busy.id} is open in another window" if busy else ""
+            elsewhere = f"; session {latest.id} is open in another window" if latest else ""
             raise Usage(f"no unfinished session to resume{elsewhere} (see `edge-wizard sessions`)")
+        if latest is not None and latest.id != found.id:
+            notes.append(
+                f"Session {latest.id} is open in another window; resumed {found.id}, the"
+                " last unfinished session no window has open."
+            )
         row = found
     catalog = _catalog(args)
     if row.tree_id not in catalog.trees:
         raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
-    lock = lock_session(home, row.id)
+    lock = lock_session(home, row.id, wait=LOCK_WAIT)
     if lock is None:
         raise Usage(
             f"session {row.id} is open in another edge-wizard window; go on there, or quit it"
@@ -187,7 +193,15 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from wizard.tui.app import Launch
 
     return _launch(
-        Launch(catalog, graph, store, resume=row, lock=lock, load_all=_all_trees(_dirs(args)))
+        Launch(
+            catalog,
+            graph,
+            store,
+            resume=row,
+            lock=lock,
+            notes=notes,
+            load_all=_all_trees(_dirs(args)),
+        )
     )
 
 

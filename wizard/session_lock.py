@@ -8,9 +8,10 @@ refuse a session whose lock another process holds.
 
 The lock is `flock` on `<home>/locks/<session>.lock`. The kernel releases it
 when the process ends, however it ends (kill -9 included), so a crash never
-leaves a session locked. Lock files are tiny and kept: unlinking a lock file
-races with a process that has just opened it. Where `fcntl` does not exist
-(Windows) nothing is locked.
+leaves a session locked. Only a window that opens a session makes its lock
+file; looking (`in_use`) makes none. Lock files are tiny and kept: unlinking
+one races with a process that has just opened it. Where `fcntl` does not exist
+(Windows), or the file system cannot lock, nothing is locked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 
 try:
@@ -28,6 +30,9 @@ except ImportError:  # pragma: no cover - Windows
     HAVE_FLOCK = False
 
 LOCK_DIR = "locks"
+# How long a window opening a session retries: longer than anyone's `in_use`
+# look, far shorter than anyone notices.
+LOCK_WAIT = 0.2
 
 
 class SessionLock:
@@ -51,32 +56,75 @@ def _lock_path(home: Path, session_id: str) -> Path:
     return home / LOCK_DIR / f"{name}.lock"
 
 
-def lock_session(home: Path, session_id: str) -> SessionLock | None:
+def _open(path: Path, *, create: bool) -> int | None:
+    """A descriptor to flock, or None. Read-only is enough for flock, and lets a
+    window lock a file another user made in a shared home."""
+    flags = os.O_CREAT if create else 0
+    for mode in (os.O_RDWR, os.O_RDONLY):
+        try:
+            return os.open(path, mode | flags, 0o600)
+        except PermissionError:
+            continue
+        except OSError:
+            return None
+    return None
+
+
+def _flock(fd: int) -> bool | None:
+    """True when locked; False when another descriptor holds it; None when the
+    file system cannot lock (then nothing is locked)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # ENOLCK, EOPNOTSUPP...: a home on a file system without locks
+        return None
+    return True
+
+
+def lock_session(home: Path, session_id: str, *, wait: float = 0.0) -> SessionLock | None:
     """Take the session's lock, or return None if another window holds it.
 
-    A lock file that cannot be made (read-only home) locks nothing rather than
-    keeping an admin out of their session.
+    `wait` retries for that long: `in_use` takes the lock for an instant to look,
+    and must not make a window that opens the session at that moment fail.
+    A lock that cannot be made (read-only home, a file system without locks)
+    locks nothing rather than keeping an admin out of their session.
     """
     if not HAVE_FLOCK:
         return SessionLock(session_id, None)
     path = _lock_path(home, session_id)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         return SessionLock(session_id, None)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return SessionLock(session_id, fd)
+    fd = _open(path, create=True)
+    if fd is None:
+        return SessionLock(session_id, None)
+    deadline = time.monotonic() + wait
+    while True:
+        locked = _flock(fd)
+        if locked is None:
+            os.close(fd)
+            return SessionLock(session_id, None)
+        if locked:
+            return SessionLock(session_id, fd)
+        if time.monotonic() >= deadline:
+            os.close(fd)
+            return None
+        time.sleep(0.01)
 
 
 def in_use(home: Path, session_id: str) -> bool:
-    """Whether some window (this process included) has the session open."""
-    lock = lock_session(home, session_id)
-    if lock is None:
-        return True
-    lock.release()
-    return False
+    """Whether some window (this process included) has the session open.
+
+    Looking creates no lock file: a session nobody opened has none.
+    """
+    if not HAVE_FLOCK:
+        return False
+    fd = _open(_lock_path(home, session_id), create=False)
+    if fd is None:
+        return False
+    try:
+        return _flock(fd) is False
+    finally:
+        os.close(fd)  # also drops the lock taken to look

@@ -163,6 +163,10 @@ def test_resume_without_an_id_skips_sessions_open_elsewhere(
     assert run("resume", "--trees", str(GOOD)) == 0
     (launch,) = launches
     assert launch.resume is not None and launch.resume.id == older.id
+    assert launch.notes == [
+        f"Session {walked.id} is open in another window; resumed {older.id}, the last"
+        " unfinished session no window has open."
+    ]
     assert launch.lock is not None and in_use(isolated_home, older.id)
     launch.lock.release()
     assert other_window is not None

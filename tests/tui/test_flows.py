@@ -524,10 +524,43 @@ async def test_path_panel_follows_the_end_of_a_long_walk(make_app: MakeApp) -> N
         assert box.scroll_y == 0  # a path that fits starts at the top
         assert box.render_line(0).text.startswith("Path")
         # Each step wraps only its own lines: the others keep their rows.
-        rows = {line: box._wrapped[line] for line in box.lines[:-1]}
+        before = [(line, box.rows_of(line)) for line in box.lines[:-1]]
         await pilot.press("1")
         await pilot.pause()
-        assert all(box._wrapped[line] is rows[line] for line in rows if line in box.lines)
+        kept = [line for line, rows in before if rows is not None and box.rows_of(line) is rows]
+        assert len(kept) == len(before)
+
+
+async def test_path_panel_shows_the_current_step_from_the_first_overflow(
+    make_app: MakeApp,
+) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#path", PathView)
+        for key in ["2", "backspace"] * 4 + ["1"]:  # one key, one check
+            await pilot.press(key)
+            await pilot.pause()
+            assert box.scroll_y == box.max_scroll_y, key
+            bottom = box.render_line(box.scrollable_content_region.height - 1).text
+            assert "▶" in bottom or box.max_scroll_y == 0, key
+
+
+async def test_a_struck_line_is_drawn_struck(make_app: MakeApp) -> None:
+    """Content's == ignores styles: a line that only changed style is drawn again."""
+    from textual.content import Content
+
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#path", PathView)
+        box.show([Content("Path"), Content.styled("a step", "italic")])
+        await pilot.pause()
+        box.show([Content("Path"), Content.styled("a step", "strike")])
+        await pilot.pause()
+        rows = box.rows_of(Content.styled("a step", "strike"))
+        assert rows is not None
+        assert any(seg.style is not None and seg.style.strike for seg in rows[0])
 
 
 async def test_collector_resumes_after_the_first_frame(make_app: MakeApp) -> None:
@@ -562,7 +595,7 @@ async def test_a_window_holds_its_session_and_lets_go_when_it_moves_on(
     assert not in_use(isolated_home, second)  # the window closed
 
 
-async def test_picker_will_not_open_a_session_open_in_another_window(
+async def test_picker_marks_a_session_open_in_another_window(
     make_app: MakeApp, isolated_home: Path
 ) -> None:
     from wizard.session_lock import lock_session
@@ -577,9 +610,59 @@ async def test_picker_will_not_open_a_session_open_in_another_window(
     async with app.run_test(size=(100, 30)) as pilot:
         choices = app.screen.query_one("#choices", OptionList)
         option = choices.get_option_at_index(0)
-        assert option.id == f"session:{busy}" and option.disabled
+        assert option.id == f"session:{busy}"
         assert "open in another edge-wizard window" in str(option.prompt)
-        app.resume_session(busy)  # as the palette or a stale list might
+        await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, PickerScreen)
-    other_window.release()
+        assert isinstance(app.screen, PickerScreen)  # refused, with a notification
+        other_window.release()  # that window closed: the next look sees it
+        await pilot.press("d", "backspace")
+        assert "open in another" not in str(choices.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen) and session_of(app).id == busy
+
+
+async def test_a_long_path_resumes_scrolled_to_the_current_step(
+    make_app: MakeApp, store: Store
+) -> None:
+    first = make_app("demo-phone")
+    async with first.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("2", "backspace")
+    app = make_app(resume=store.get(session_of(first).id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#path", PathView)
+        assert box.max_scroll_y > 0 and box.scroll_y == box.max_scroll_y
+
+
+async def test_the_path_can_be_scrolled_from_the_keyboard(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(8):
+            await pilot.press("2", "backspace")
+        await pilot.pause()
+        box = app.screen.query_one("#path", PathView)
+        bottom = box.scroll_y
+        assert bottom >= 2
+        await pilot.press("tab")
+        assert app.focused is box
+        await pilot.press("up", "up")
+        assert box.scroll_y == bottom - 2
+        await pilot.press("1")  # answering still works; the focus goes to the next step
+        await pilot.pause()
+        assert app.focused is not box and session_of(app).kind == "input"
+        assert box.scroll_y == box.max_scroll_y
+
+
+def test_a_change_of_style_alone_counts_as_a_change() -> None:
+    from textual.content import Content
+
+    from wizard.tui.incident import same_options
+
+    plain = [(Content("1. Yes"), "answer-1")]
+    assert same_options(plain, [(Content("1. Yes"), "answer-1")])
+    assert not same_options(plain, [(Content.styled("1. Yes", "bold"), "answer-1")])
+    assert not same_options(plain, [(Content("1. Yes"), "answer-2")])
+    assert not same_options(plain, [])

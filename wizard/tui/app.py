@@ -17,7 +17,7 @@ from textual.screen import Screen
 from wizard.catalog import Catalog
 from wizard.sanitize import strip_controls
 from wizard.session import Session, new_session_id, utc_now
-from wizard.session_lock import SessionLock, in_use, lock_session
+from wizard.session_lock import LOCK_WAIT, SessionLock, in_use, lock_session
 from wizard.startup import resume_gc
 from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
 from wizard.tui.incident import IncidentScreen
@@ -56,6 +56,8 @@ class Launch:
     load_all: Callable[[], Catalog] | None = None
     # The resumed session's lock, already taken by `edge-wizard resume`.
     lock: SessionLock | None = None
+    # Shown as notifications once the first screen is up.
+    notes: list[str] = field(default_factory=list)
 
 
 def _commands_provider() -> type[Provider]:
@@ -89,7 +91,7 @@ class WizardApp(App[int]):
         self.recorder: Recorder | None = None
         # The lock of the session this window shows (see wizard.session_lock).
         self._lock: SessionLock | None = launch.lock
-        self._startup_notes: list[str] = []
+        self._startup_notes: list[str] = list(launch.notes)
         self._problems: dict[str, str | None] = {}
 
     # -- state ----------------------------------------------------------------
@@ -124,18 +126,18 @@ class WizardApp(App[int]):
             self._problems[tree_id] = load_problem(self.catalog, tree_id)
         return self._problems[tree_id]
 
-    def _hold(self, session_id: str) -> bool:
-        """Take the lock of the session this window is about to show and let go
-        of the one before; False if another window has it open."""
+    def _take_lock(self, session_id: str) -> SessionLock | None:
+        """The lock for the session this window is about to show (the one it
+        holds, if it is the same session), or None if another window has it."""
         if self._lock is not None and self._lock.session_id == session_id:
-            return True
-        lock = lock_session(self.launch.store.path.parent, session_id)
-        if lock is None:
-            return False
-        if self._lock is not None:
+            return self._lock
+        return lock_session(self.launch.store.path.parent, session_id, wait=LOCK_WAIT)
+
+    def _keep_lock(self, lock: SessionLock) -> None:
+        """The window now shows `lock`'s session: let go of the one before."""
+        if self._lock is not None and self._lock is not lock:
             self._lock.release()
         self._lock = lock
-        return True
 
     def open_elsewhere(self, session_id: str) -> bool:
         """Whether another window (not this one) has the session open."""
@@ -159,8 +161,11 @@ class WizardApp(App[int]):
             started_at=started,
             clock=self.launch.clock,
         )
-        self._hold(session.id)  # a new id: nobody else can hold it
-        return Recorder(self.launch.store, session)
+        recorder = Recorder(self.launch.store, session)
+        lock = self._take_lock(session.id)  # a new id: nobody else can hold it
+        if lock is not None:
+            self._keep_lock(lock)
+        return recorder
 
     def _resumed_recorder(self, row: SessionRow) -> Recorder:
         resumed = resume(
@@ -184,8 +189,10 @@ class WizardApp(App[int]):
         # The first screen is built here rather than pushed on mount: a push
         # costs Textual's screen-switch delay before the first question shows.
         launch = self.launch
-        if launch.resume is not None and self._hold(launch.resume.id):
+        lock = self._take_lock(launch.resume.id) if launch.resume is not None else None
+        if launch.resume is not None and lock is not None:
             self.recorder = self._resumed_recorder(launch.resume)
+            self._keep_lock(lock)
             return IncidentScreen(self.recorder)
         if launch.resume is not None:  # opened in another window since `resume` checked
             self._startup_notes.append(
@@ -252,7 +259,8 @@ class WizardApp(App[int]):
         self._show(self._new_recorder(tree_id), ask_header=True)
 
     def resume_session(self, session_id: str) -> None:
-        if not self._hold(session_id):
+        lock = self._take_lock(session_id)
+        if lock is None:
             self.notify(
                 f"Session {session_id} is open in another edge-wizard window; go on there,"
                 " or quit it there (q) and resume it here.",
@@ -260,8 +268,14 @@ class WizardApp(App[int]):
                 markup=False,
             )
             return
-        row = self.launch.store.get(session_id)
-        self._show(self._resumed_recorder(row), ask_header=False)
+        try:
+            recorder = self._resumed_recorder(self.launch.store.get(session_id))
+        except BaseException:
+            if lock is not self._lock:
+                lock.release()
+            raise
+        self._keep_lock(lock)
+        self._show(recorder, ask_header=False)
 
     def restart(self) -> None:
         if self.session is not None:

@@ -73,6 +73,14 @@ LAZY_STATICS = frozenset(
 )
 
 
+def same_options(a: list[tuple[Content, str]], b: list[tuple[Content, str]]) -> bool:
+    """Equal prompts (text and styles) and ids; Content's == compares text only."""
+    return len(a) == len(b) and all(
+        key_a == key_b and prompt_a.is_same(prompt_b)
+        for (prompt_a, key_a), (prompt_b, key_b) in zip(a, b, strict=True)
+    )
+
+
 class IncidentScreen(Screen[None]):
     """Question, input, resolution and escalation of one session."""
 
@@ -198,7 +206,9 @@ class IncidentScreen(Screen[None]):
                 return
             self._mount_main(Static(id=selector[1:]), selector)
         widget = self._static(selector)
-        if self._shown.get(selector) != content:
+        shown = self._shown.get(selector)
+        # Content's == compares text only; a change of style alone must show too.
+        if shown is None or not shown.is_same(content):
             self._shown[selector] = content
             widget.update(content)
         if widget.display != display:
@@ -274,7 +284,7 @@ class IncidentScreen(Screen[None]):
             wanted = self._check_options(view.options, check_state)
         else:
             wanted = [(self._numbered(n, o), f"answer-{n}") for n, o in enumerate(view.options, 1)]
-        if wanted != self._options:
+        if not same_options(wanted, self._options):
             self._options = wanted
             # set_options lays the list out once (clear + add would do it twice)
             options.set_options(Option(prompt, id=key) for prompt, key in wanted)

@@ -12,16 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual import events
-from textual.content import Content
+from textual.content import Content, Span
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual
 
+# Content's == compares the text only; a line whose style changed (a step
+# struck through when backtracked) must be wrapped again.
+LineKey = tuple[str, tuple[Span, ...]]
 
-class PathView(ScrollView, can_focus=False):
-    """Lines of `Content`, wrapped to the panel's width, kept scrolled to the end."""
+
+def line_key(line: Content) -> LineKey:
+    return (line.plain, tuple(line.spans))
+
+
+class PathView(ScrollView):
+    """Lines of `Content`, wrapped to the panel's width, kept scrolled to the end.
+
+    Focusable (Tab), so the path can be scrolled from the keyboard alone; the
+    next answer puts the focus back on the answers.
+    """
 
     DEFAULT_CSS = """
     PathView {
@@ -35,9 +47,10 @@ class PathView(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: tuple[Content, ...] = ()
+        self._keys: tuple[LineKey, ...] = ()
         self._rows: list[Strip] = []
         # Each line's rows, for the width and style they were wrapped with.
-        self._wrapped: dict[Content, list[Strip]] = {}
+        self._wrapped: dict[LineKey, list[Strip]] = {}
         self._wrapped_for: tuple[int, VisualStyle | None] = (0, None)
 
     @property
@@ -51,14 +64,23 @@ class PathView(ScrollView, can_focus=False):
 
     def show(self, lines: Sequence[Content]) -> None:
         """Show these lines and scroll to the last; unchanged lines are not re-wrapped."""
-        new = tuple(lines)
-        if new == self._lines:
+        keys = tuple(line_key(line) for line in lines)
+        if keys == self._keys:
             return
-        self._lines = new
+        self._lines = tuple(lines)
+        self._keys = keys
         self._wrap()
+
+    def rows_of(self, line: Content) -> list[Strip] | None:
+        """The rows a line is shown as, if it is shown (for tests)."""
+        return self._wrapped.get(line_key(line))
 
     def on_resize(self, event: events.Resize) -> None:
         self._wrap()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrap()  # rows carry the colours they were rendered with
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -68,21 +90,24 @@ class PathView(ScrollView, can_focus=False):
         if self._wrapped_for != (width, style):
             self._wrapped_for = (width, style)
             self._wrapped = {}
-        wrapped: dict[Content, list[Strip]] = {}
+        wrapped: dict[LineKey, list[Strip]] = {}
         rows: list[Strip] = []
-        for line in self._lines:
-            strips = wrapped.get(line)
+        for line, key in zip(self._lines, self._keys, strict=True):
+            strips = wrapped.get(key)
             if strips is None:
-                strips = self._wrapped.get(line)
+                strips = self._wrapped.get(key)
                 if strips is None:
                     strips = Visual.to_strips(self, line, width, None, style) or [Strip([])]
-                wrapped[line] = strips
+                wrapped[key] = strips
             rows.extend(strips)
         # Only the current lines are kept: a long walk does not grow the cache.
         self._wrapped = wrapped
         self._rows = rows
         self.virtual_size = Size(width, len(rows))
-        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        # force: Textual allows a scroll only once a layout has shown that the
+        # rows overflow, which is after this; without it the first overflow
+        # (and a resumed long path) would leave the current step out of sight.
+        self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

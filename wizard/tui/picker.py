@@ -44,7 +44,8 @@ def tree_option(tree: Tree, problem: str | None) -> Option:
 
 
 def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = False) -> Option:
-    """An unfinished session; not selectable while another window has it open."""
+    """An unfinished session. One another window has open is marked, not
+    disabled: that window may close any moment, and opening checks again."""
     title = tree.title if tree else f"{row.tree_id} (tree not loaded)"
     first = Content.assemble(
         ("▶ Resume: ", "bold $accent"),
@@ -56,7 +57,7 @@ def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = Fals
     parts = [first, second]
     if elsewhere:
         parts.append(render.styled("   open in another edge-wizard window", "italic $warning"))
-    return Option(render.lines(parts), id=f"session:{row.id}", disabled=tree is None or elsewhere)
+    return Option(render.lines(parts), id=f"session:{row.id}", disabled=tree is None)
 
 
 class PickerScreen(Screen[None]):
@@ -72,7 +73,6 @@ class PickerScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="picker")
         self.unfinished: list[SessionRow] = []
-        self.elsewhere: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -91,7 +91,6 @@ class PickerScreen(Screen[None]):
 
     def reload(self) -> None:
         self.unfinished = [r for r in self.app.list_sessions() if not r.finished]
-        self.elsewhere = {r.id for r in self.unfinished if self.app.open_elsewhere(r.id)}
         filter_ = self.query_one("#filter", Input)
         self.fill(filter_.value)
         filter_.focus()
@@ -101,13 +100,14 @@ class PickerScreen(Screen[None]):
         options: list[Option] = []
         query = query.strip()
         matcher = Matcher(query) if query else None
+        elsewhere = {r.id for r in self.unfinished if self.app.open_elsewhere(r.id)}
         for row in self.unfinished:
             tree = trees.get(row.tree_id)
             if matcher:
                 text = " ".join([tree.title if tree else row.tree_id, row.ticket, row.id])
                 if matcher.match(strip_controls(text)) <= 0:
                     continue
-            options.append(session_option(row, tree, elsewhere=row.id in self.elsewhere))
+            options.append(session_option(row, tree, elsewhere=row.id in elsewhere))
         scored: list[tuple[float, Tree]] = []
         for tree in trees.values():
             score = tree_score(matcher, tree) if matcher else 1.0
