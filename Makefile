@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run compile test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# The editable install has no bytecode. Compile it as pip does for a wheel, so
+# an environment with PYTHONDONTWRITEBYTECODE=1 does not recompile the wizard on
+# every launch (~30 ms of start-up here); only changed files are compiled again.
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q wizard
+
+run: compile
 	$(BIN)/edge-wizard
 
 lint: $(STAMP)
@@ -27,8 +33,9 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	find wizard tests benchmarks -name __pycache__ -type d -prune -exec rm -rf {} +

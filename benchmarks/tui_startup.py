@@ -56,9 +56,10 @@ def main() -> None:
         print("-- bytecode cached, as installed:")
         compare(ws, bare, run, question, bytecode=True)
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            # Textual comes precompiled from its wheel; the wizard's own modules
-            # are compiled on every launch in this mode.
-            print("-- PYTHONDONTWRITEBYTECODE as set here (wizard recompiled each launch):")
+            # Nothing is written at launch in this mode: the wizard reads the
+            # bytecode `make compile` wrote, or compiles its changed modules
+            # on every launch (Textual's come precompiled from its wheel).
+            print("-- PYTHONDONTWRITEBYTECODE as set here (bytecode from `make compile`):")
             compare(ws, bare, run, question, bytecode=False)
 
         time_launch(ws, bare, question)
