@@ -308,8 +308,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="reopen the last unfinished session, or the one named",
         description="Reopen a stored session in the interactive wizard. Without SESSION,"
-        " the most recently used unfinished one. SESSION may be a unique prefix of an id."
-        " If a tree changed since, the answers are replayed by node id as far as they fit.",
+        " the most recently used unfinished one that no other edge-wizard window has open."
+        " SESSION may be a unique prefix of an id; a session open in another window is"
+        " refused (one window per session). If a tree changed since, the answers are"
+        " replayed by node id as far as they fit.",
     )
     p.add_argument("session", nargs="?", metavar="SESSION", help="session id or unique prefix")
     p.set_defaults(func=_wrap(cmd_resume))
@@ -318,7 +320,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "sessions",
         parents=[common],
         help="list stored sessions",
-        description="List stored sessions, newest first: id, tree, version, state,"
+        description="List stored sessions, newest first: id, tree, version, state"
+        " (in-progress, open while a window has it, fixed, not-fixed, escalated),"
         " started, steps, ticket. The store is $EDGE_WIZARD_HOME/sessions.sqlite3.",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
