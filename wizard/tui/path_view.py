@@ -59,7 +59,7 @@ class PathView(ScrollView):
 
     @property
     def plain(self) -> str:
-        """The panel's text, as a person reads it (for tests and copying)."""
+        """The panel's text, as a person reads it."""
         return "\n".join(line.plain for line in self._lines)
 
     def show(self, lines: Sequence[Content]) -> None:
@@ -69,20 +69,25 @@ class PathView(ScrollView):
             return
         self._lines = tuple(lines)
         self._keys = keys
-        self._wrap()
+        self._wrap(to_end=True)
 
     def rows_of(self, line: Content) -> list[Strip] | None:
         """The rows a line is shown as, if it is shown (for tests)."""
         return self._wrapped.get(line_key(line))
 
     def on_resize(self, event: events.Resize) -> None:
-        self._wrap()
+        self._wrap(to_end=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._wrap()  # rows carry the colours they were rendered with
+        # Rows carry the colours they were rendered with. Focus and hover
+        # change pseudo-classes too: those keep the rows and the position.
+        wrapped_with = self._wrapped_for[1]
+        if wrapped_with is not None and wrapped_with != self.visual_style:
+            self._wrap(to_end=False)
 
-    def _wrap(self) -> None:
+    def _wrap(self, *, to_end: bool) -> None:
+        """Wrap the lines to the width; `to_end` scrolls to the current step."""
         width = self.scrollable_content_region.width
         if width <= 0:
             return  # not laid out yet: on_resize wraps
@@ -104,10 +109,11 @@ class PathView(ScrollView):
         self._wrapped = wrapped
         self._rows = rows
         self.virtual_size = Size(width, len(rows))
-        # force: Textual allows a scroll only once a layout has shown that the
-        # rows overflow, which is after this; without it the first overflow
-        # (and a resumed long path) would leave the current step out of sight.
-        self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+        if to_end:
+            # force: Textual allows a scroll only once a layout has shown that
+            # the rows overflow, which is after this; without it the first
+            # overflow (and a resumed long path) would hide the current step.
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
