@@ -405,9 +405,13 @@ def _variable_rules(
 def _longest_path_rule(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
     """W304 when a path from a tree's start is longer than MAX_PATH_STEPS steps."""
     steps: dict[str, int] = {}
+    # The successor on a longest path, to say which trees that path runs through.
+    longest_next: dict[str, str | None] = {}
     for name in reversed(order):
         own = 0 if dag.nodes[name]["kind"] == "link" else 1
-        steps[name] = own + max((steps[s] for s in dag.successors(name)), default=0)
+        after = max(dag.successors(name), key=steps.__getitem__, default=None)
+        longest_next[name] = after
+        steps[name] = own + (steps[after] if after is not None else 0)
     found = []
     for tree in trees.values():
         start = node_name(tree.id, tree.start)
@@ -416,11 +420,25 @@ def _longest_path_rule(trees: dict[str, Tree], dag: Graph, order: list[str]) -> 
                 _warning(
                     tree.start_pos or tree.pos,
                     "W304",
-                    f"the longest path from start is {steps[start]} steps; keep paths to"
+                    f"the longest path from start is {steps[start]} steps"
+                    f"{_trees_along(tree.id, start, longest_next)}; keep paths to"
                     f" {MAX_PATH_STEPS} or fewer",
                 )
             )
     return found
+
+
+def _trees_along(tree_id: str, start: str, longest_next: dict[str, str | None]) -> str:
+    """ " (on through trees a, b)" when the path follows links: lengthening a
+    linked tree can trip the warning on a tree the author did not touch."""
+    others: list[str] = []
+    name: str | None = start
+    while name is not None:
+        owner = name.partition("/")[0]
+        if owner != tree_id and owner not in others:
+            others.append(owner)
+        name = longest_next.get(name)
+    return f" (on through {', '.join(others)})" if others else ""
 
 
 def _tree_rules(trees: dict[str, Tree]) -> list[Finding]:

@@ -78,25 +78,53 @@ def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
 
 
-def test_long_path_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def chain_tree(tree_id: str, length: int, last: str) -> str:
+    """A tree of `length` questions in a row; the last one leads to `last`
+    (YAML for its final node), the others can also stop."""
     nodes = []
-    for i in range(30):
+    for i in range(length):
+        following = f"q{i + 1}" if i + 1 < length else "last"
         nodes.append(
             f"  q{i}:\n    kind: question\n    text: Step {i}?\n    sources: [inferred]\n"
-            f"    answers:\n      - {{label: Go on, next: q{i + 1}}}\n"
+            f"    answers:\n      - {{label: Go on, next: {following}}}\n"
             f"      - {{label: Stop, next: end}}\n"
         )
-    nodes.append("  q30:\n    kind: resolution\n    title: Done\n    steps: [x]\n")
-    nodes.append("    sources: [inferred]\n")
+    nodes.append(f"  last:\n{last}")
     nodes.append("  end:\n    kind: resolution\n    title: End\n    steps: [x]\n")
     nodes.append("    sources: [inferred]\n")
-    path = tmp_path / "long-path.yaml"
-    path.write_text(
-        "id: long-path\ntitle: Long\nsummary: Thirty steps.\nversion: 1\nstart: q0\nnodes:\n"
+    return (
+        f"id: {tree_id}\ntitle: Long\nsummary: Steps.\nversion: 1\nstart: q0\nnodes:\n"
         + "".join(nodes)
     )
+
+
+DONE = "    kind: resolution\n    title: Done\n    steps: [x]\n    sources: [inferred]\n"
+
+
+def test_long_path_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "long-path.yaml"
+    path.write_text(chain_tree("long-path", 30, DONE))
     code, got = findings(capsys, str(path))
     assert (code, got) == (0, ["W304 5:8"])
+
+
+def test_long_path_warning_names_the_trees_it_runs_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "short-a.yaml").write_text(
+        chain_tree("short-a", 3, "    kind: link\n    tree: long-b\n    sources: [inferred]\n")
+    )
+    (tmp_path / "long-b.yaml").write_text(chain_tree("long-b", 24, DONE))
+    code = main(["validate", "--format", "json", str(tmp_path)])
+    messages = {
+        Path(f["file"]).stem: f["message"] for f in json.loads(capsys.readouterr().out)["findings"]
+    }
+    assert code == 0
+    # long-b alone is 25 steps; short-a's 3 questions before the link make 28.
+    assert messages == {
+        "short-a": "the longest path from start is 28 steps (on through long-b); keep paths"
+        " to 25 or fewer"
+    }
 
 
 def test_good_fixtures_are_clean(capsys: pytest.CaptureFixture[str]) -> None:
