@@ -669,3 +669,23 @@ def test_a_change_of_style_alone_counts_as_a_change() -> None:
     assert not same_options(plain, [(Content.styled("1. Yes", "bold"), "answer-1")])
     assert not same_options(plain, [(Content("1. Yes"), "answer-2")])
     assert not same_options(plain, [])
+
+
+async def test_picker_escape_clears_the_filter_then_goes_back(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        app.open_picker()
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        footer = {a.binding.id for a in app.screen.active_bindings.values() if a.binding.show}
+        assert "picker-leave" in footer
+        assert "Ctrl+Q quits" in shown(app, "#picker-title")
+        await pilot.press(*"edge")
+        assert app.screen.query_one("#filter", Input).value == "edge"
+        await pilot.press("escape")
+        assert app.screen.query_one("#filter", Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).kind == "input"  # the same session, where it was

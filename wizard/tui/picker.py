@@ -68,6 +68,7 @@ class PickerScreen(Screen[None]):
         Binding("up", "move(-1)", "Up", show=False, id="picker-up"),
         Binding("pagedown", "move(5)", "Page down", show=False, id="picker-page-down"),
         Binding("pageup", "move(-5)", "Page up", show=False, id="picker-page-up"),
+        Binding("escape", "leave", "Clear / back", id="picker-leave"),
     ]
 
     def __init__(self) -> None:
@@ -78,7 +79,9 @@ class PickerScreen(Screen[None]):
         yield Static(
             Content.assemble(
                 ("edge-wizard", "bold"),
-                " · pick the incident, or resume one · type to filter, ↑↓ Enter to open",
+                # Fits 80 columns. Typing goes to the filter, so `q` cannot
+                # quit here: say what does.
+                " · pick an incident or resume one · type to filter · Ctrl+Q quits",
             ),
             id="picker-title",
         )
@@ -147,6 +150,16 @@ class PickerScreen(Screen[None]):
         else:
             for _ in range(-delta):
                 choices.action_cursor_up()
+
+    def action_leave(self) -> None:
+        """Escape: clear the filter; with it empty, back to the incident underneath."""
+        filter_ = self.query_one("#filter", Input)
+        if filter_.value:
+            filter_.value = ""
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.bell()
 
     def open(self, option: Option) -> None:
         if option.disabled or not option.id:
