@@ -92,6 +92,16 @@ async def test_header_escape_skips(make_app: MakeApp) -> None:
         assert session_of(app).events == []
 
 
+async def test_header_escape_after_typing_keeps_what_was_typed(make_app: MakeApp) -> None:
+    app = make_app("demo-phone", ask_header=True)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"INC-5", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).meta["ticket"] == "INC-5"
+
+
 async def test_answer_by_number_arrows_and_mouse(make_app: MakeApp) -> None:
     app = make_app("demo-phone")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -144,7 +154,7 @@ async def test_note_on_current_step(make_app: MakeApp, store: Store) -> None:
         assert "from [b]carrier[/b]" in shown(app, "#notes")
         await pilot.press("1")
         assert session.path[0].notes[0].text == "from [b]carrier[/b][2J"
-        # Escape cancels a note.
+        # Escape closes a note without saving it (it is kept as a draft).
         await pilot.press("n")
         await pilot.pause()
         await pilot.press("x", "escape")
@@ -689,3 +699,24 @@ async def test_picker_escape_clears_the_filter_then_goes_back(make_app: MakeApp)
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert session_of(app).kind == "input"  # the same session, where it was
+
+
+async def test_a_note_closed_with_escape_is_kept_as_a_draft(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"carrier ticket 77", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)
+        assert session_of(app).pending_notes == []
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one(SubmitArea).text == "carrier ticket 77"
+        await pilot.press(*" open", "enter")
+        await pilot.pause()
+        assert [n.text for n in session_of(app).pending_notes] == ["carrier ticket 77 open"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one(SubmitArea).text == ""  # saved: no draft left

@@ -22,7 +22,8 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
     """Ticket id, operator and the tree's facts. Escape skips; the values are optional.
 
     Returns {"meta:ticket": ..., "fact:site": ...} with every field's value, or
-    None when skipped.
+    None when skipped. Escape after typing keeps what was typed: at 3 a.m. a
+    reflex Escape must not throw away a ticket id.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,7 +55,8 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
                         compact=True,
                     )
             yield Static(
-                Content("Enter: next field, Enter on the last saves · Ctrl+S save · Esc skip"),
+                # One line at 80 columns; Enter on the last field saves too.
+                Content("Enter next field · Ctrl+S save · Esc skip (keeps what you typed)"),
                 classes="dialog-hint",
             )
         yield Footer()
@@ -77,41 +79,53 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
         self.dismiss(values)
 
     def action_skip(self) -> None:
-        self.dismiss(None)
+        typed = any(
+            i.value != value
+            for i, (_, _, value, _) in zip(self.query(Input), self.fields, strict=True)
+        )
+        if typed:
+            self.action_save()
+        else:
+            self.dismiss(None)
 
 
-class NoteDialog(ModalScreen[str | None]):
-    """A note on the current step: Enter saves, Ctrl+J starts a new line, Esc cancels."""
+class NoteDialog(ModalScreen[tuple[bool, str]]):
+    """A note on the current step: Enter saves, Ctrl+J starts a new line, Esc
+    closes without saving. Either way the text comes back (saved, text), so the
+    screen can keep an unsaved note as a draft rather than lose it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
     ]
 
-    def __init__(self, step: str) -> None:
+    def __init__(self, step: str, draft: str = "") -> None:
         super().__init__(id="note-dialog")
         self.step = step
+        self.draft = draft
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(render.styled("Note on this step", "bold"), classes="dialog-title")
             yield Static(render.plain(render.shorten(self.step, 200)), classes="dialog-step")
-            yield SubmitArea(id="note-field", soft_wrap=True)
+            yield SubmitArea(strip_controls(self.draft), id="note-field", soft_wrap=True)
             yield Static(
-                Content("Enter saves · Ctrl+J new line · Esc cancels"), classes="dialog-hint"
+                Content("Enter saves · Ctrl+J new line · Esc closes (n brings the text back)"),
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
         field = self.query_one(SubmitArea)
-        # Esc must cancel the note, not just leave the field.
+        # Esc must close the note, not just leave the field.
         field.action_leave = self.action_cancel  # type: ignore[method-assign]
+        field.move_cursor(field.document.end)
         field.focus()
 
     def on_submit_area_submitted(self, event: SubmitArea.Submitted) -> None:
         event.stop()
-        self.dismiss(strip_controls(event.value))
+        self.dismiss((True, strip_controls(event.value)))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss((False, strip_controls(self.query_one(SubmitArea).text)))
 
 
 class KeysDialog(ModalScreen[None]):

@@ -124,6 +124,8 @@ class IncidentScreen(Screen[None]):
         self._check_worker: Worker[None] | None = None
         self._spinner: Timer | None = None
         self._bindings_state = "none"
+        # Notes closed with Esc before they were saved, per step they were for.
+        self._note_drafts: dict[tuple[str, str, int], str] = {}
 
     @property
     def session(self) -> Session:
@@ -671,13 +673,25 @@ class IncidentScreen(Screen[None]):
     def action_note(self) -> None:
         from wizard.tui.dialogs import NoteDialog
 
-        def done(text: str | None) -> None:
-            if text and text.strip():
+        session = self.recorder.session
+        step = (session.id, session.current, len(session.path))
+
+        def done(result: tuple[bool, str] | None) -> None:
+            saved, text = result or (False, "")
+            if saved and text.strip():
+                self._note_drafts.pop(step, None)
                 self.recorder.session.note(text.strip())
                 self._after()
                 self.notify("Note saved on this step.")
+            elif text.strip():
+                # Typed and closed with Esc: kept, never lost; `n` brings it back.
+                self._note_drafts[step] = text
+                self.notify("Note not saved; n brings back what you typed.", markup=False)
+            else:
+                self._note_drafts.pop(step, None)
 
-        self.app.push_screen(NoteDialog(self.recorder.session.view().prompt), done)
+        draft = self._note_drafts.get(step, "")
+        self.app.push_screen(NoteDialog(session.view().prompt, draft), done)
 
     def action_facts(self) -> None:
         self.app.edit_header(first=False)
