@@ -720,3 +720,24 @@ async def test_a_note_closed_with_escape_is_kept_as_a_draft(make_app: MakeApp) -
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.query_one(SubmitArea).text == ""  # saved: no draft left
+
+
+async def test_typed_value_survives_help_notes_and_facts(make_app: MakeApp) -> None:
+    app = make_app("demo-phone")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        field = app.screen.query_one(SubmitArea)
+        await pilot.press(*"40", "escape")  # leave the field, value half typed
+        await pilot.press("h")  # help toggled: the screen is redrawn
+        await pilot.pause()
+        assert field.text == "40"
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"call back", "enter")  # a note saved on this step
+        await pilot.pause()
+        assert field.text == "40"
+        field.focus()
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert session_of(app).kind == "resolution"  # 403 was submitted whole

@@ -115,7 +115,7 @@ def test_check_screen(
         session = screen.recorder.session
         if name == "check-result":
             # As if the run had just finished (see IncidentScreen._run_check).
-            screen._check_at = screen._check_key()
+            screen._check_at = screen._step_key()
             screen._check_result = dict(FAKE_RESULT)
         elif name == "check-manual":
             session.record_check(

@@ -124,6 +124,8 @@ class IncidentScreen(Screen[None]):
         self._check_worker: Worker[None] | None = None
         self._spinner: Timer | None = None
         self._bindings_state = "none"
+        # The step the input field was last emptied for.
+        self._field_step: tuple[str, str, int] | None = None
         # Notes closed with Esc before they were saved, per step they were for.
         self._note_drafts: dict[tuple[str, str, int], str] = {}
 
@@ -223,7 +225,7 @@ class IncidentScreen(Screen[None]):
 
     def _refresh_view(self) -> None:
         session = self.recorder.session
-        if self._check_at is not None and self._check_at != self._check_key():
+        if self._check_at is not None and self._check_at != self._step_key():
             self._drop_check()  # the walk moved on (back, another session)
         view = session.view()
         kind = view.kind
@@ -274,8 +276,14 @@ class IncidentScreen(Screen[None]):
         if field is not None:
             if field.display != is_input:
                 field.display = is_input
-            if is_input and field.text:
-                field.load_text("")
+            # Emptied for a new step only: a redraw (help, a note, the facts)
+            # must never wipe a half-typed value.
+            step = self._step_key()
+            new_step = is_input and self._field_step != step
+            if new_step:
+                self._field_step = step
+                if field.text:
+                    field.load_text("")
         self._show_hint(view.example if is_input else "", view.help)
 
         options = cast(OptionList, self._widget("#options"))
@@ -308,8 +316,10 @@ class IncidentScreen(Screen[None]):
         if main.scroll_y:
             main.scroll_home(animate=False)
         if field is not None and is_input:
-            # A field mounted just now takes focus once it is in the layout.
-            self.call_after_refresh(field.focus)
+            if new_step:
+                # A field mounted just now takes focus once it is in the layout;
+                # after that a redraw leaves the focus where the admin put it.
+                self.call_after_refresh(field.focus)
         elif wanted:
             options.focus()
         if check_state != self._bindings_state:
@@ -383,7 +393,7 @@ class IncidentScreen(Screen[None]):
     # nothing is recorded. The result is recorded only when the admin goes on
     # with it (Enter) or overrides it with a reason (o).
 
-    def _check_key(self) -> tuple[str, str, int]:
+    def _step_key(self) -> tuple[str, str, int]:
         session = self.recorder.session
         return (session.id, session.current, len(session.path))
 
@@ -392,7 +402,7 @@ class IncidentScreen(Screen[None]):
         session = self.recorder.session
         if session.finished or session.kind != "check":
             return "none"
-        current = self._check_at == self._check_key()
+        current = self._check_at == self._step_key()
         if current and self._check_started is not None:
             return "running"
         if current and self._check_result is not None:
@@ -497,7 +507,7 @@ class IncidentScreen(Screen[None]):
             self.app.bell()
             return
         self._drop_check()
-        self._check_at = self._check_key()
+        self._check_at = self._step_key()
         self._check_started = time.monotonic()
         self._check_worker = self.run_worker(
             self._run_check(self._check_at),
