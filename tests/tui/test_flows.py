@@ -44,12 +44,18 @@ async def test_pick_and_filter(make_app: MakeApp, store: Store) -> None:
     assert store.sessions()[0].tree_id == "demo-phone"
 
 
+async def unfinished_session(make_app: MakeApp, tree_id: str) -> str:
+    """A session left one answer in, as a closed window leaves it."""
+    app = make_app(tree_id)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+    return session_of(app).id
+
+
 async def test_picker_filters_on_tags_and_lists_unfinished_first(
     make_app: MakeApp, store: Store
 ) -> None:
-    first = make_app("demo-edge")
-    async with first.run_test() as pilot:
-        await pilot.press("1")
+    await unfinished_session(make_app, "demo-edge")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         choices = app.screen.query_one("#choices", OptionList)
@@ -610,10 +616,7 @@ async def test_picker_marks_a_session_open_in_another_window(
 ) -> None:
     from wizard.session_lock import lock_session
 
-    first = make_app("demo-edge")
-    async with first.run_test() as pilot:
-        await pilot.press("1")
-    busy = session_of(first).id
+    busy = await unfinished_session(make_app, "demo-edge")
     other_window = lock_session(isolated_home, busy)
     assert other_window is not None
     app = make_app()
