@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from tests.tui.checktrees import write_sip_tree, write_tcp_tree
-from tests.tui.conftest import MakeApp, catalog_of, shown
+from tests.tui.conftest import MakeApp, catalog_of, fresh_python, shown
 from wizard.export import render
 from wizard.graph import build_graph
 from wizard.session import Session
@@ -332,8 +332,6 @@ async def test_ui_stays_responsive_while_a_probe_waits(
 
 def test_probes_are_imported_only_when_a_check_is_shown(tmp_path: Path) -> None:
     """Start-up matters: a walk that has not reached a check loads no probe module."""
-    import subprocess
-    import sys
 
     folder = write_tcp_tree(tmp_path / "trees", 5060)
     code = f"""
@@ -356,13 +354,7 @@ async def main(tree, folder):
 print(asyncio.run(main("demo-phone", GOOD)))
 print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = fresh_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["(False, False)", "(True, True)"]
 

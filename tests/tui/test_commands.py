@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.tui.cli_parser import run
-from tests.tui.conftest import GOOD
+from tests.tui.conftest import GOOD, fresh_python
 from wizard.catalog import load_files, tree_files
 from wizard.export import render
 from wizard.graph import build_graph
@@ -98,13 +96,7 @@ def test_headless_commands_never_import_textual(walked: Session, isolated_home: 
         "import wizard.store, wizard.session_commands\n"
         "assert 'textual' not in sys.modules\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = fresh_python(code)
     assert result.returncode == 0, result.stderr
 
 
