@@ -282,6 +282,7 @@ class _SchemaReader:
                     "required": False,
                     "choices": False,
                     "default": False,
+                    "fallback": False,
                 },
                 "a fact",
             )
@@ -308,6 +309,7 @@ class _SchemaReader:
                 fact = FactSpec(var[0], self.text(ymap, "prompt", "a fact"), required, var[1])
                 fact.choices = [c for c, _ in self.string_list(ymap, "choices", "a fact")]
                 fact.default = self.text(ymap, "default", "a fact")
+                fact.fallback = self.text(ymap, "fallback", "a fact")
                 facts.append(fact)
         return facts
 

@@ -72,6 +72,9 @@ class FactSpec:
     # Suggested values (e.g. the region hosts); the admin may still type another.
     choices: list[str] = field(default_factory=list)
     default: str = ""
+    # What a text says in place of the value when it was not given ("the
+    # Edge"), so no screen or note ever shows a raw `{var}`.
+    fallback: str = ""
 
 
 @dataclass(slots=True)
