@@ -189,9 +189,24 @@ def test_save_export_is_atomic_and_absolute(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["s1.md"]
 
 
-def test_ticks(isolated_home: Path) -> None:
+def test_ticks_are_events_and_survive_resume(isolated_home: Path) -> None:
     store = Store.open_default()
-    store.set_tick("s", "t/n", 1, True)
-    store.set_tick("s", "t/n", 2, True)
-    store.set_tick("s", "t/n", 1, False)
-    assert store.ticks("s", "t/n") == {2}
+    session = new_session()
+    recorder = Recorder(store, session)
+    session.set_fact("site", "HQ")
+    session.answer("yes")
+    session.answer("403")
+    session.tick(1, True)
+    session.tick(2, True)
+    session.tick(1, False)
+    recorder.sync()
+    assert [(e.type, e.key, e.value) for e in store.events("s1") if e.type == "tick"] == [
+        ("tick", "1", "1"),
+        ("tick", "2", "1"),
+        ("tick", "1", ""),
+    ]
+    graph, trees = walk_parts()
+    replayed, dropped = Session.replay(
+        graph, trees, "demo-phone", store.events("s1"), session_id="s1", started_at=T0
+    )
+    assert dropped == 0 and replayed.ticked() == {2}

@@ -7,6 +7,7 @@ disagree. Every string in it has had control characters removed.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -51,6 +52,11 @@ def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
         extra["result"] = _clean(step.result)
     if step.fields:
         extra["parsed"] = {k: strip_controls(v) for k, v in step.fields.items() if v}
+    if step.kind == "resolution":
+        # The fix that was tried, so whoever takes over sees what was done.
+        extra["title"] = str(session.render(data.get("title", "")))
+        extra["steps"] = [str(session.render(s)) for s in data.get("steps", [])]
+        extra["ticked"] = sorted(step.ticked)
     return extra | {
         "number": number,
         "tree": data["tree"],
@@ -94,7 +100,8 @@ def _ending(session: Session) -> dict[str, Any] | None:
             "tree": view.tree,
             "title": view.title,
             "text": view.text,
-            "steps": view.steps,
+            "steps": [str(s) for s in view.steps],
+            "ticked": sorted(session.ticked()),
             "verify": view.prompt,
             "verification": verification,
             "sources": view.sources,
@@ -132,6 +139,9 @@ def note_data(session: Session) -> dict[str, Any]:
             continue
         number += 0 if step.backtracked else 1
         steps.append(_step(session, None if step.backtracked else number, step))
+    if session.outcome in ("fixed", "not-fixed") and steps:
+        # The resolution the walk ended on has a section of its own below.
+        steps[-1]["ending"] = True
     data = session.graph.nodes[session.current]
     pending = None
     if not session.finished and data["kind"] in ("question", "input", "check"):
@@ -166,12 +176,40 @@ def render(session: Session, fmt: Format) -> str:
     return _text(data)
 
 
-def _md(text: str) -> str:
-    """Keep typed text from turning into Markdown structure in a ticket field."""
-    out = text.replace("\\", "\\\\")
-    for char in "`*_[]<>|#":
-        out = out.replace(char, "\\" + char)
-    return out.replace("\n", "  \n")
+# Markdown structure a typed or authored text must not create. Inline: code,
+# emphasis, strikethrough, links and images, HTML and autolinks. At the start of
+# a line: quotes, headings, lists, setext underlines and tables. Anything else
+# stays as typed, so the note reads cleanly where a ticket shows it as plain
+# text ("Admin > Telephony > Edges", "edge_name").
+_MD_INLINE = re.compile(
+    r"[`*~\[]"
+    r"|\\(?=[!-/:-@\[-`{-~])"
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+    r"|<(?=[A-Za-z/!?])"
+)
+_MD_LINE_START = re.compile(r"^(?:[>#]|[-+=](?=\s|[-=]*$)|(\d{1,9})(?=[.)]))")
+
+
+def _md(text: str, *, line_start: bool = False) -> str:
+    """Keep untrusted text from turning into Markdown structure in a ticket field.
+
+    `line_start` says the text begins a line of the note; each line after a
+    newline in it always does."""
+    lines = []
+    rows = text.split("\n")
+    for number, line in enumerate(rows):
+        line = _MD_INLINE.sub(lambda m: "\\" + m.group(0), line)
+        if len(rows) > 1:
+            # Two lines can make a table (a header row, then |---|).
+            line = line.replace("|", "\\|")
+        if number or line_start:
+            # Indentation would make a code block; the text is kept, not the indent.
+            line = line.lstrip(" \t")
+            line = _MD_LINE_START.sub(
+                lambda m: m.group(1) + "\\" if m.group(1) else "\\" + m.group(0), line
+            )
+        lines.append(line)
+    return "  \n".join(lines)
 
 
 def _header(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -187,6 +225,30 @@ def _header(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("Ended", data["ended"] or "not ended"),
     ]
     return fields
+
+
+def _box(number: int, resolution: dict[str, Any]) -> str:
+    """A checklist step's tick as it reads in any ticket field: [x] or [ ]."""
+    return "[x]" if number in resolution["ticked"] else "[ ]"
+
+
+def _md_tried(step: dict[str, Any]) -> list[str]:
+    """A resolution on the path: its title, its steps with their ticks, and the
+    verification as answered (or that it was left with back)."""
+    title = f"Tried: {_md(step['title'])}"
+    if step.get("ending"):
+        lines = [f"{step['number']}. {title} → **{_md(step['answer'])}** (the resolution below)"]
+    else:
+        if step["backtracked"]:
+            lines = [f"- ~~{title}~~ _(backtracked)_"]
+        else:
+            lines = [f"{step['number']}. {title}"]
+        lines += [f"    - {_box(i, step)} {_md(s)}" for i, s in enumerate(step["steps"], 1)]
+        if step["answer"]:
+            lines.append(f"    - {_md(step['prompt'])} → **{_md(step['answer'])}**")
+    for note in step["notes"]:
+        lines.append(f"    - _Note ({note['at']}):_ {_md(note['text'])}")
+    return lines
 
 
 def _markdown(data: dict[str, Any]) -> str:
@@ -211,6 +273,9 @@ def _markdown(data: dict[str, Any]) -> str:
             if not step["backtracked"]:
                 lines.append(f"- → {_md(step['prompt'])}")
             continue
+        if step["kind"] == "resolution":
+            lines += _md_tried(step)
+            continue
         if step["backtracked"]:
             lines.append(f"- ~~{_md(step['prompt'])} → {_md(step['answer'])}~~ _(backtracked)_")
         else:
@@ -224,11 +289,12 @@ def _markdown(data: dict[str, Any]) -> str:
     if ending and ending["kind"] == "resolution":
         lines += ["", f"### Resolution: {_md(ending['title'])}", ""]
         if ending["text"]:
-            lines += [_md(ending["text"]), ""]
-        lines += [f"{i}. {_md(s)}" for i, s in enumerate(ending["steps"], 1)]
+            lines += [_md(ending["text"], line_start=True), ""]
+        lines += [f"{i}. {_box(i, ending)} {_md(s)}" for i, s in enumerate(ending["steps"], 1)]
         lines += ["", f"**Verification:** {_md(ending['verify'])} → {ending['verification']}"]
     elif ending:
-        lines += ["", f"### Escalation: {_md(ending['title'])}", "", _md(ending["text"]), ""]
+        lines += ["", f"### Escalation: {_md(ending['title'])}", ""]
+        lines += [_md(ending["text"], line_start=True), ""]
         lines.append("Collect for support:")
         lines += [f"- [ ] {_md(c)}" for c in ending["collect"]]
     if data["end_notes"]:
@@ -257,6 +323,20 @@ def _text(data: dict[str, Any]) -> str:
             continue
         marker = "  x " if step["backtracked"] else f"  {step['number']}. "
         suffix = " (backtracked)" if step["backtracked"] else ""
+        if step["kind"] == "resolution":
+            if step.get("ending"):
+                answer = f" -> {step['answer']} (the resolution below)"
+                lines.append(f"{marker}Tried: {step['title']}{answer}")
+            else:
+                lines.append(f"{marker}Tried: {step['title']}{suffix}")
+                lines += [
+                    f"       {_box(i, step)} {i}. {s}" for i, s in enumerate(step["steps"], 1)
+                ]
+                if step["answer"]:
+                    lines.append(f"       {step['prompt']} -> {step['answer']}")
+            for note in step["notes"]:
+                lines.append(f"       Note ({note['at']}): {note['text']}")
+            continue
         lines.append(f"{marker}{step['prompt']} -> {step['answer']}{suffix}")
         lines += [f"       {line}" for line in _evidence_lines(step)]
         for note in step["notes"]:
@@ -268,7 +348,7 @@ def _text(data: dict[str, Any]) -> str:
         lines += ["", f"RESOLUTION: {ending['title']}"]
         if ending["text"]:
             lines.append(ending["text"])
-        lines += [f"  {i}. {s}" for i, s in enumerate(ending["steps"], 1)]
+        lines += [f"  {_box(i, ending)} {i}. {s}" for i, s in enumerate(ending["steps"], 1)]
         lines.append(f"Verification: {ending['verify']} -> {ending['verification']}")
     elif ending:
         lines += ["", f"ESCALATION: {ending['title']}", ending["text"], "Collect for support:"]

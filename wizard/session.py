@@ -83,7 +83,7 @@ class SessionEnded(RuntimeError):
 
 @dataclass(slots=True)
 class Event:
-    type: Literal["fact", "answer", "back", "note", "meta", "check"]
+    type: Literal["fact", "answer", "back", "note", "meta", "check", "tick"]
     at: datetime
     node: str = ""
     key: str = ""
@@ -135,6 +135,9 @@ class Step:
     fields: dict[str, str] = field(default_factory=dict)
     # A check whose probe could not run: the walk stayed on the node to ask by hand.
     stayed: bool = False
+    # A resolution's checklist as it stood when it was answered: the 1-based
+    # numbers of the steps the admin ticked.
+    ticked: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -206,6 +209,9 @@ class Session:
         self.end_notes: list[Note] = []
         self.outcome: Outcome | None = None
         self.ended_at: datetime | None = None
+        # Ticked checklist steps per resolution node; a visit after a back
+        # finds the ticks of the last one.
+        self.ticks: dict[str, frozenset[int]] = {}
         tree = trees[tree_id]
         self.current: str = node_name(tree.id, tree.start)
         self._follow_links(self.started_at)
@@ -245,8 +251,31 @@ class Session:
                     values.update({f"{var}_{k}": v for k, v in step.fields.items() if v})
         return values
 
-    def render(self, text: str) -> str:
-        return strip_controls(templates.fill(text, self.values()))
+    def fallbacks(self) -> dict[str, str]:
+        """What a text says for each fact not given: its `fallback`, else its
+        `default`; a parsed field the pasted text did not have says so."""
+        words: dict[str, str] = {}
+        for step in self.path:
+            if not step.backtracked and step.kind == "input" and step.fields:
+                var = self.graph.nodes[step.node].get("var")
+                for key in step.fields:
+                    words[f"{var}_{key}"] = f"(no {key.replace('_', ' ')} in the pasted text)"
+        for fact in self.fact_details():
+            words[fact.var] = fact.fallback or fact.default or templates.not_given(fact.var)
+        return words
+
+    def render(self, text: str) -> templates.Filled:
+        """A tree text with its templates filled: values given, fallbacks for the rest."""
+        return self._filler()(text)
+
+    def _filler(self) -> Callable[[str], templates.Filled]:
+        # One look at the path and facts for all the texts of a screen.
+        values, words = self.values(), self.fallbacks()
+
+        def fallback(name: str) -> str:
+            return words.get(name) or templates.not_given(name)
+
+        return lambda text: templates.fill(text, values, fallback)
 
     def fact_specs(self) -> list[tuple[str, str, bool]]:
         """(var, prompt, required) of every tree this session has entered."""
@@ -293,7 +322,8 @@ class Session:
     def check_params(self) -> dict[str, str]:
         """The current check's parameters, templates filled from facts and inputs."""
         params = self.graph.nodes[self.current].get("params") or {}
-        return {key: self.render(str(value)) for key, value in params.items()}
+        render = self._filler()
+        return {key: render(str(value)) for key, value in params.items()}
 
     def _prompt(self) -> str:
         data = self.graph.nodes[self.current]
@@ -306,19 +336,20 @@ class Session:
         kind = self.kind
         prompt = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
         failed = self.check_failed_to_run() if kind == "check" else None
+        render = self._filler()
         return View(
             node=self.current,
             tree=data["tree"],
             kind=kind,
-            title=self.render(data.get("title", "")),
-            prompt=self.render(prompt) if kind in PROMPTING_KINDS else "",
-            text=self.render(data.get("text", "")),
-            help=self.render(data.get("help", "")),
+            title=render(data.get("title", "")),
+            prompt=render(prompt) if kind in PROMPTING_KINDS else "",
+            text=render(data.get("text", "")),
+            help=render(data.get("help", "")),
             options=[strip_controls(o) for o in self.options()],
             example=strip_controls(data.get("example") or ""),
             pattern=data.get("pattern"),
-            steps=[self.render(s) for s in data.get("steps", [])],
-            collect=[self.render(c) for c in data.get("collect", [])],
+            steps=[render(s) for s in data.get("steps", [])],
+            collect=[render(c) for c in data.get("collect", [])],
             sources=list(data.get("sources", [])),
             probe=str(data.get("probe") or ""),
             params=self.check_params() if kind == "check" else {},
@@ -357,6 +388,18 @@ class Session:
             Event("check", self.clock(), node=self.current, key=final, value=json.dumps(payload))
         )
 
+    def tick(self, step: int, ticked: bool) -> None:
+        """Tick (or untick) step `step` (1-based) of the current resolution's checklist."""
+        self._record(
+            Event(
+                "tick", self.clock(), node=self.current, key=str(step), value="1" if ticked else ""
+            )
+        )
+
+    def ticked(self) -> frozenset[int]:
+        """The ticked steps of the current node's checklist."""
+        return self.ticks.get(self.current, frozenset())
+
     def choose(self, index: int) -> None:
         """Pick the option at a 0-based index (questions and verification)."""
         options = self.options()
@@ -391,7 +434,9 @@ class Session:
             note = Note(event.value, event.at)
             (self.end_notes if self.finished else self.pending_notes).append(note)
         elif event.type == "back":
-            self._apply_back()
+            self._apply_back(event.at)
+        elif event.type == "tick":
+            self._apply_tick(event)
         elif event.type == "answer":
             if event.node and event.node != self.current:
                 raise AnswerError(
@@ -406,6 +451,18 @@ class Session:
                     self.options(),
                 )
             self._apply_resolved(self._resolve_check(event.key, json.loads(event.value)), event.at)
+
+    def _apply_tick(self, event: Event) -> None:
+        steps = len(self.graph.nodes[self.current].get("steps", ()))
+        if event.node != self.current or self.kind != "resolution":
+            raise AnswerError(
+                f"this tick was for {event.node}, but the session is at {self.current}", []
+            )
+        if not (event.key.isascii() and event.key.isdigit() and 1 <= int(event.key) <= steps):
+            raise AnswerError(f"this resolution has no step {event.key}", [])
+        number = int(event.key)
+        ticked = self.ticked()
+        self.ticks[self.current] = ticked | {number} if event.value else ticked - {number}
 
     def _resolve_check(self, outcome: str, result: dict[str, Any] | None) -> _Resolved:
         if outcome not in CHECK_WORDS:
@@ -491,6 +548,8 @@ class Session:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
         step = Step(self.current, self.kind, self._prompt(), resolved.answer, at, target)
         step.result, step.fields, step.stayed = resolved.result, resolved.fields, resolved.stay
+        if step.kind == "resolution":
+            step.ticked = self.ticked()
         step.notes, self.pending_notes = self.pending_notes, []
         self.path.append(step)
         if resolved.stay:
@@ -503,7 +562,14 @@ class Session:
         self._follow_links(at)
         self._settle(at)
 
-    def _apply_back(self) -> None:
+    def _apply_back(self, at: datetime) -> None:
+        if self.kind == "resolution" and not self.finished:
+            # A fix shown and left with back may have been half carried out:
+            # the note keeps it, as backtracked, with its ticks.
+            step = Step(self.current, "resolution", self._prompt(), "", at, backtracked=True)
+            step.ticked = self.ticked()
+            step.notes, self.pending_notes = self.pending_notes, []
+            self.path.append(step)
         self.outcome, self.ended_at = None, None
         self.pending_notes += self.end_notes
         self.end_notes = []

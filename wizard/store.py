@@ -68,13 +68,6 @@ CREATE TABLE IF NOT EXISTS events (
     dropped    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS events_by_session ON events(session_id, dropped, id);
--- ticks on a resolution's checklist: UI state, not part of the walk
-CREATE TABLE IF NOT EXISTS ticks (
-    session_id TEXT NOT NULL,
-    node       TEXT NOT NULL,
-    step       INTEGER NOT NULL,
-    PRIMARY KEY (session_id, node, step)
-);
 """
 
 
@@ -308,26 +301,7 @@ class Store:
             )
             self._append(db, session, [])
 
-    def set_tick(self, session_id: str, node: str, step: int, ticked: bool) -> None:
-        with self._write() as db:
-            if ticked:
-                db.execute(
-                    "INSERT OR IGNORE INTO ticks (session_id, node, step) VALUES (?, ?, ?)",
-                    (session_id, node, step),
-                )
-            else:
-                db.execute(
-                    "DELETE FROM ticks WHERE session_id = ? AND node = ? AND step = ?",
-                    (session_id, node, step),
-                )
-
     # -- reading -------------------------------------------------------------
-
-    def ticks(self, session_id: str, node: str) -> set[int]:
-        rows = self._db.execute(
-            "SELECT step FROM ticks WHERE session_id = ? AND node = ?", (session_id, node)
-        )
-        return {int(r[0]) for r in rows}
 
     def sessions(self) -> list[SessionRow]:
         """All sessions, newest first."""

@@ -35,7 +35,7 @@ from wizard.model import (
     Tree,
 )
 
-MAX_PATH_STEPS = 25
+MAX_PATH_STEPS = 30
 
 
 @dataclass
@@ -441,6 +441,31 @@ def _trees_along(tree_id: str, start: str, longest_next: dict[str, str | None]) 
     return f" (on through {', '.join(others)})" if others else ""
 
 
+def _fallback_rule(trees: dict[str, Tree]) -> list[Finding]:
+    """E212 when a fact that some text uses has neither a `fallback` nor a
+    `default`: left blank, it would leave a sentence with a hole in it."""
+    used: set[str] = set()
+    for tree in trees.values():
+        for node in tree.nodes.values():
+            for _, text in node.texts():
+                if "{" in text:
+                    used.update(templates.variables(text))
+    found = []
+    for tree in trees.values():
+        for fact in tree.facts:
+            if fact.var in used and not (fact.fallback or fact.default):
+                found.append(
+                    _error(
+                        fact.pos,
+                        "E212",
+                        f"fact '{fact.var}' is used in a text but has no fallback: add"
+                        " `fallback:` with words that read in its place when it is not"
+                        " given (e.g. 'the Edge')",
+                    )
+                )
+    return found
+
+
 def _tree_rules(trees: dict[str, Tree]) -> list[Finding]:
     found = []
     for tree in trees.values():
@@ -488,6 +513,7 @@ def validate_catalog(catalog: Catalog, report_files: set[str] | None = None) -> 
     dag, order = _acyclic_order(graph, in_cycles)
     findings += _variable_rules(trees, dag, order, suggest)
     findings += _longest_path_rule(trees, dag, order)
+    findings += _fallback_rule(trees)
     findings += _tree_rules(trees)
     if report_files is not None:
         findings = [f for f in findings if f.pos.file in report_files]

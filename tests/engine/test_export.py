@@ -30,6 +30,10 @@ def full_walk(make: Callable[[str], Session]) -> Session:
     s.answer("500")  # crosses into demo-edge
     s.back()
     s.answer("403")
+    s.tick(2, True)
+    s.back()  # the fix is left half done: the note keeps it, backtracked
+    s.answer("403")
+    s.tick(1, True)
     s.note("carrier \x1b[2J confirmed")
     s.answer("no")  # not fixed -> unresolved -> escalation
     return s
@@ -75,6 +79,15 @@ def test_json_note_structure(new_session: Callable[[str], Session]) -> None:
     assert data["outcome"] == "escalated"
     # The walk crossed into demo-edge and backed out: only the active path counts.
     assert [t["id"] for t in data["trees"]] == ["demo-phone"]
-    assert [s["backtracked"] for s in data["steps"]] == [False, True, True, False, False]
+    # The fix left with back is kept, backtracked, with the step ticked on it.
+    backtracked = [s["backtracked"] for s in data["steps"]]
+    assert backtracked == [False, True, True, True, True, False, False]
+    left = data["steps"][4]
+    assert (left["kind"], left["title"], left["ticked"]) == (
+        "resolution",
+        "Fix the ACL for HQ *London*",
+        [2],
+    )
+    assert data["steps"][6]["ticked"] == [1, 2]
     assert data["ending"]["collect"] == ["The conversation ID", "The dialled number at HQ *London*"]
     assert len(data["tree"]["sha256"]) == 64

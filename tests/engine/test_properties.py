@@ -114,7 +114,7 @@ def valid_trees(draw: st.DrawFn) -> dict[str, Any]:
         "title": "Generated",
         "summary": "A generated tree.",
         "version": 1,
-        "facts": [{"var": "site", "prompt": "Site", "required": True}],
+        "facts": [{"var": "site", "prompt": "Site", "required": True, "fallback": "the site"}],
         "start": "n0",
         "nodes": nodes,
     }

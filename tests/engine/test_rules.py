@@ -114,16 +114,16 @@ def test_long_path_warning_names_the_trees_it_runs_through(
     (tmp_path / "short-a.yaml").write_text(
         chain_tree("short-a", 3, "    kind: link\n    tree: long-b\n    sources: [inferred]\n")
     )
-    (tmp_path / "long-b.yaml").write_text(chain_tree("long-b", 24, DONE))
+    (tmp_path / "long-b.yaml").write_text(chain_tree("long-b", 29, DONE))
     code = main(["validate", "--format", "json", str(tmp_path)])
     messages = {
         Path(f["file"]).stem: f["message"] for f in json.loads(capsys.readouterr().out)["findings"]
     }
     assert code == 0
-    # long-b alone is 25 steps; short-a's 3 questions before the link make 28.
+    # long-b alone is 30 steps; short-a's 3 questions before the link make 33.
     assert messages == {
-        "short-a": "the longest path from start is 28 steps (on through long-b); keep paths"
-        " to 25 or fewer"
+        "short-a": "the longest path from start is 33 steps (on through long-b); keep paths"
+        " to 30 or fewer"
     }
 
 

@@ -159,3 +159,24 @@ def test_replay_stops_where_the_tree_no_longer_fits(new_session: MakeSession) ->
     )
     assert dropped == 1
     assert again.current == "demo-phone/code"
+
+
+def test_ticks_belong_to_the_resolution_and_go_with_its_answer(new_session: MakeSession) -> None:
+    s = new_session("demo-phone")
+    s.set_fact("site", "HQ")
+    s.answer("yes")
+    with pytest.raises(AnswerError):
+        s.tick(1, True)  # a question has no checklist
+    s.answer("403")
+    with pytest.raises(AnswerError, match="no step 3"):
+        s.tick(3, True)
+    s.tick(2, True)
+    s.back()  # left half done: kept on the path, backtracked, with its tick
+    left = s.path[-1]
+    assert (left.kind, left.backtracked, left.ticked) == ("resolution", True, {2})
+    s.answer("403")
+    assert s.ticked() == {2}  # the same fix shown again keeps what was ticked
+    s.tick(1, True)
+    s.answer("no")
+    tried = [step for step in s.path if step.kind == "resolution" and not step.backtracked]
+    assert tried[0].ticked == {1, 2}

@@ -145,12 +145,6 @@ class WizardApp(App[int]):
             return False
         return in_use(self.launch.store.path.parent, session_id)
 
-    def store_ticks(self, session_id: str, node: str) -> set[int]:
-        return self.launch.store.ticks(session_id, node)
-
-    def store_tick(self, session_id: str, node: str, step: int, ticked: bool) -> None:
-        self.launch.store.set_tick(session_id, node, step, ticked)
-
     def _new_recorder(self, tree_id: str) -> Recorder:
         started = self.launch.clock()
         session = Session(

@@ -383,8 +383,7 @@ class IncidentScreen(Screen[None]):
             checklist.display = False
             return
         checklist.display = bool(steps)
-        ticked = self.app.store_ticks(self.recorder.session.id, node) if steps else set()
-        checklist.load(steps, ticked)
+        checklist.load(steps, set(self.recorder.session.ticked()) if steps else set())
 
     # -- checks --------------------------------------------------------------
     # A check shows its probe and exact target first; nothing touches the
@@ -663,11 +662,12 @@ class IncidentScreen(Screen[None]):
 
         if isinstance(event.selection_list, Checklist):
             event.selection_list.show_ticks()
+        session = self.recorder.session
         selected = set(event.selection_list.selected)
-        node = self.recorder.session.current
-        for option_index in range(event.selection_list.option_count):
-            step = event.selection_list.get_option_at_index(option_index).value
-            self.app.store_tick(self.recorder.session.id, node, step, step in selected)
+        before = session.ticked()
+        for step in sorted(before ^ selected):
+            session.tick(step, step in selected)
+        self._commit()
 
     def action_back(self) -> None:
         if self.recorder.session.back():
