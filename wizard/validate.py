@@ -403,15 +403,17 @@ def _variable_rules(
 
 
 def _longest_path_rule(trees: dict[str, Tree], dag: Graph, order: list[str]) -> list[Finding]:
-    """W304 when a path from a tree's start is longer than MAX_PATH_STEPS steps."""
+    """W304 when a path from a tree's start is longer than MAX_PATH_STEPS steps.
+
+    Only the tree's own steps count: a link hands the admin to another tree's
+    diagnosis, which that tree's author answers for. Counting through links
+    made a change to one tree warn on every tree that links to it."""
     steps: dict[str, int] = {}
-    # The successor on a longest path, to say which trees that path runs through.
-    longest_next: dict[str, str | None] = {}
     for name in reversed(order):
         own = 0 if dag.nodes[name]["kind"] == "link" else 1
-        after = max(dag.successors(name), key=steps.__getitem__, default=None)
-        longest_next[name] = after
-        steps[name] = own + (steps[after] if after is not None else 0)
+        tree_id = name.partition("/")[0]
+        inside = [n for n in dag.successors(name) if n.partition("/")[0] == tree_id]
+        steps[name] = own + max((steps[n] for n in inside), default=0)
     found = []
     for tree in trees.values():
         start = node_name(tree.id, tree.start)
@@ -420,25 +422,11 @@ def _longest_path_rule(trees: dict[str, Tree], dag: Graph, order: list[str]) -> 
                 _warning(
                     tree.start_pos or tree.pos,
                     "W304",
-                    f"the longest path from start is {steps[start]} steps"
-                    f"{_trees_along(tree.id, start, longest_next)}; keep paths to"
+                    f"the longest path from start is {steps[start]} steps; keep paths to"
                     f" {MAX_PATH_STEPS} or fewer",
                 )
             )
     return found
-
-
-def _trees_along(tree_id: str, start: str, longest_next: dict[str, str | None]) -> str:
-    """ " (on through trees a, b)" when the path follows links: lengthening a
-    linked tree can trip the warning on a tree the author did not touch."""
-    others: list[str] = []
-    name: str | None = start
-    while name is not None:
-        owner = name.partition("/")[0]
-        if owner != tree_id and owner not in others:
-            others.append(owner)
-        name = longest_next.get(name)
-    return f" (on through {', '.join(others)})" if others else ""
 
 
 def _fallback_rule(trees: dict[str, Tree]) -> list[Finding]:

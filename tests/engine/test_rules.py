@@ -108,22 +108,21 @@ def test_long_path_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert (code, got) == (0, ["W304 5:8"])
 
 
-def test_long_path_warning_names_the_trees_it_runs_through(
+def test_long_path_warning_counts_only_the_trees_own_steps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "short-a.yaml").write_text(
         chain_tree("short-a", 3, "    kind: link\n    tree: long-b\n    sources: [inferred]\n")
     )
-    (tmp_path / "long-b.yaml").write_text(chain_tree("long-b", 29, DONE))
+    (tmp_path / "long-b.yaml").write_text(chain_tree("long-b", 30, DONE))
     code = main(["validate", "--format", "json", str(tmp_path)])
     messages = {
         Path(f["file"]).stem: f["message"] for f in json.loads(capsys.readouterr().out)["findings"]
     }
     assert code == 0
-    # long-b alone is 30 steps; short-a's 3 questions before the link make 33.
+    # long-b is 31 steps; short-a's 3 questions and the link into long-b are its own 3.
     assert messages == {
-        "short-a": "the longest path from start is 33 steps (on through long-b); keep paths"
-        " to 30 or fewer"
+        "long-b": "the longest path from start is 31 steps; keep paths to 30 or fewer"
     }
 
 

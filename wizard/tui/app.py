@@ -205,9 +205,10 @@ class WizardApp(App[int]):
             self.notify(note, severity="warning", timeout=10, markup=False)
         self._startup_notes = []
         if self.launch.tree_id is not None and self.launch.resume is None:
-            # After the first frame: the question is on screen at once, the
-            # header comes over it a moment later.
-            self.call_after_refresh(self.edit_header, first=True)
+            # In the first frame: a key pressed as soon as anything shows must
+            # land where the admin sees it land, never in a header that opens
+            # a moment later (nor answer a question the header then covers).
+            self.edit_header(first=True)
 
     def on_unmount(self) -> None:
         # Closing this window frees its session for another at once (a test,

@@ -8,7 +8,9 @@ starts with `[x]` or `[ ]` instead, as plain text.
 
 from __future__ import annotations
 
+from textual.containers import ScrollableContainer
 from textual.content import Content
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 from textual.widgets.selection_list import Selection
@@ -21,7 +23,7 @@ UNTICKED = "[ ] "
 
 def label(number: int, step: str, ticked: bool) -> Content:
     mark = (TICKED, "bold") if ticked else (UNTICKED, "")
-    return Content.assemble(mark, render.plain(f"{number}. {step}"))
+    return Content.assemble(mark, f"{number}. ", render.plain(step))
 
 
 class Checklist(SelectionList[int]):
@@ -48,6 +50,19 @@ class Checklist(SelectionList[int]):
             number = self.get_option_at_index(index).value
             text = self.steps.get(number, "")
             self.replace_option_prompt_at_index(index, label(number, text, number in selected))
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        # The list is as tall as its steps (each wrapped in full), so the step
+        # pane around it is what must scroll to keep the highlighted step in view.
+        super().scroll_to_highlight(top)
+        highlighted, pane = self.highlighted, self.parent
+        if highlighted is None or not isinstance(pane, ScrollableContainer):
+            return
+        y = self._index_to_line.get(highlighted)
+        if y is None:
+            return
+        region = Region(0, self.virtual_region.y + y, self.size.width, self._heights[highlighted])
+        pane.scroll_to_region(region, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         # The option line as OptionList draws it: no colour-only box in front.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -50,24 +50,27 @@ NOT_FIXED_ESCALATION = (
 )
 
 
-# The main column, top to bottom. COMPOSED_MAIN are always there; the others
-# are mounted in this order the first time a step needs them.
-MAIN_ORDER = (
-    "#kind",
-    "#title",
-    "#text",
-    "#help",
-    "#checklist",
-    "#check",
-    "#collect",
-    "#prompt",
-    "#field",
-    "#hint",
-    "#options",
-    "#evidence",
-    "#notes",
-)
-COMPOSED_MAIN = frozenset({"#kind", "#text", "#help", "#options"})
+# The step column has two parts. Above, what the step says (it scrolls when
+# long); below, what the admin answers with, always in view: at 80x24 a long
+# help text or a long checklist must never push the answers off the screen.
+# Each part lists its widgets top to bottom; COMPOSED are always there, the
+# others are mounted in their place the first time a step needs them.
+PARTS: dict[str, tuple[str, ...]] = {
+    "#main": (
+        "#kind",
+        "#title",
+        "#text",
+        "#help",
+        "#checklist",
+        "#check",
+        "#evidence",
+        "#collect",
+        "#notes",
+    ),
+    "#answers": ("#prompt", "#field", "#hint", "#options"),
+}
+PART_OF = {selector: part for part, selectors in PARTS.items() for selector in selectors}
+COMPOSED = frozenset({"#kind", "#text", "#help", "#options"})
 LAZY_STATICS = frozenset(
     {"#title", "#check", "#collect", "#prompt", "#hint", "#evidence", "#notes"}
 )
@@ -135,11 +138,13 @@ class IncidentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
-        with Horizontal(id="body"), VerticalScroll(id="main"):
-            yield Static(id="kind")
-            yield Static(id="text")
-            yield Static(id="help")
-            yield OptionList(id="options")
+        with Horizontal(id="body"), Vertical(id="step"):
+            with VerticalScroll(id="main"):
+                yield Static(id="kind")
+                yield Static(id="text")
+                yield Static(id="help")
+            with Vertical(id="answers"):
+                yield OptionList(id="options")
         # The path panel and the footer come just after the first frame
         # (_mount_later): the question is on screen sooner.
 
@@ -170,7 +175,7 @@ class IncidentScreen(Screen[None]):
 
     def _tick(self) -> None:
         session = self.recorder.session
-        self._static("#status").update(render.status_line(session, session.view()))
+        self._static("#status").update(self._status(session, session.view()))
 
     def load(self, recorder: Recorder) -> None:
         """Show another session on this same screen (restart, jump to a tree)."""
@@ -191,12 +196,14 @@ class IncidentScreen(Screen[None]):
         return cast(Static, self._widget(selector))
 
     def _mount_main(self, widget: Widget, selector: str) -> None:
-        """Mount a widget of the main column in its place (see MAIN_ORDER)."""
-        index = MAIN_ORDER.index(selector)
-        after = next(
-            s for s in reversed(MAIN_ORDER[:index]) if s in COMPOSED_MAIN or s in self._widgets
-        )
-        self._widget("#main").mount(widget, after=self._widget(after))
+        """Mount a widget of the step column in its place (see PARTS)."""
+        part = PART_OF[selector]
+        order = PARTS[part]
+        before = [s for s in order[: order.index(selector)] if s in COMPOSED or s in self._widgets]
+        if before:
+            self._widget(part).mount(widget, after=self._widget(before[-1]))
+        else:
+            self._widget(part).mount(widget, before=0)
         self._widgets[selector] = widget
 
     def _put(self, selector: str, content: Content, display: bool = True) -> None:
@@ -230,7 +237,7 @@ class IncidentScreen(Screen[None]):
         view = session.view()
         kind = view.kind
         ended = session.outcome
-        self._put("#status", render.status_line(session, view))
+        self._put("#status", self._status(session, view))
 
         label = render.KIND_LABELS.get(kind, kind.title())
         if ended:
@@ -253,7 +260,7 @@ class IncidentScreen(Screen[None]):
         self._show_check(check_state)
 
         if kind == "escalation" or ended == "not-fixed":
-            items = [render.plain(f"☐ {c}") for c in view.collect]
+            items = [Content.assemble("☐ ", render.plain(c)) for c in view.collect]
             if ended == "not-fixed":
                 items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
             collect = render.lines(
@@ -269,7 +276,8 @@ class IncidentScreen(Screen[None]):
             self._put("#collect", Content(""), False)
 
         is_verify = kind == "resolution" and not ended
-        self._put("#prompt", render.styled(view.prompt if is_verify else "", "bold"), is_verify)
+        prompt = render.plain(view.prompt if is_verify else "").stylize_before("bold")
+        self._put("#prompt", prompt, is_verify)
 
         is_input = kind == "input" and not ended
         field = self._field(create=is_input)
@@ -325,6 +333,14 @@ class IncidentScreen(Screen[None]):
         if check_state != self._bindings_state:
             self._bindings_state = check_state
             self.refresh_bindings()
+
+    def _status(self, session: Session, view: View) -> Content:
+        # The status line has one cell of padding on each side.
+        return render.status_line(session, view, self.app.size.width - 2)
+
+    def on_resize(self) -> None:
+        session = self.recorder.session
+        self._put("#status", self._status(session, session.view()))
 
     def _show_path(self, view: View | None = None) -> None:
         path = self._widgets.get("#path")

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from textual.content import Content
+from rich.cells import cell_len
+from textual.content import Content, Span
 
 from wizard.sanitize import strip_controls
 from wizard.session import Session, View
+from wizard.templates import Filled
 
+# How a fact's fallback shows where its value was not given.
+NOT_GIVEN = "dim italic"
 PATH_PROMPT_WIDTH = 70
 PATH_PANEL_LINES = 30
 KIND_LABELS = {
@@ -31,6 +35,11 @@ OUTCOME_LABELS = {
 
 
 def plain(text: str) -> Content:
+    """Text as it reads, never as markup. A filled template shows the words
+    standing in for values not given (its fallbacks) dimmed: visibly not given."""
+    if isinstance(text, Filled) and text.gaps:
+        # fill() has already removed control characters, so the gaps still fit.
+        return Content(str(text), [Span(start, end, NOT_GIVEN) for start, end in text.gaps])
     return Content(strip_controls(text))
 
 
@@ -53,16 +62,25 @@ def elapsed(since: datetime, now: datetime) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def status_line(session: Session, view: View) -> Content:
+def status_line(session: Session, view: View, width: int = 200) -> Content:
+    """Timer, tree and the whole session id, in `width` cells. The id is what a
+    colleague resumes or exports by, so the title gives way first."""
     tree = session.trees[view.tree]
-    since = elapsed(session.started_at, session.clock())
-    # The timer comes first so a long title on a narrow terminal cuts the id, not it.
+    timer = f"⏱ {elapsed(session.started_at, session.clock())}"
+    title = " ".join(strip_controls(tree.title).split())
+    version = f" v{tree.version}"
+    sep, label = "  ·  ", "session "
+    if cell_len(timer + sep + title + version + sep + label + session.id) > width:
+        sep, label = " · ", ""
+    room = width - cell_len(timer + sep + version + sep + label + session.id)
+    if cell_len(title) > room:
+        title = title[: max(0, room - 1)].rstrip() + "…" if room > 1 else ""
     return Content.assemble(
-        (f"⏱ {since}", "bold"),
-        ("  ·  ", "dim"),
-        (strip_controls(tree.title), "bold"),
-        f" v{tree.version}",
-        ("  ·  session ", "dim"),
+        (timer, "bold"),
+        (sep, "dim"),
+        (title, "bold"),
+        version,
+        (sep + label, "dim"),
         session.id,
     )
 
