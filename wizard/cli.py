@@ -296,6 +296,20 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_endings(args: argparse.Namespace) -> int:
+    from wizard.graph import build_graph
+    from wizard.ways_in import endings, render_text
+
+    catalog = _catalog(args)
+    _tree_or_usage(catalog, args.tree)
+    found = endings(build_graph(catalog.trees.values()), args.tree)
+    if args.json:
+        sys.stdout.write(json.dumps([e.to_json() for e in found], indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(found))
+    return ExitCode.OK
+
+
 # -- parser -------------------------------------------------------------------
 
 EPILOG = f"""\
@@ -391,6 +405,19 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
     p.add_argument("tree", nargs="?", metavar="TREE", help="only this tree")
     p.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid")
     p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser(
+        "endings",
+        parents=[common],
+        help="list each ending of a tree with every way into it (for authors)",
+        description="For every resolution and escalation of TREE, the steps that lead"
+        " straight to it: question and answer, input route, check outcome, a fix that"
+        " did not work, or a link from another tree. An ending must be true on every"
+        " one of them (docs/authoring.md).",
+    )
+    p.add_argument("tree", metavar="TREE", help="tree id (see `edge-wizard list`)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_endings)
 
     from wizard.session_commands import register
 

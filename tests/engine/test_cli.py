@@ -154,3 +154,42 @@ def test_tree_cache_reloads_when_a_tree_changes(tmp_path: Path) -> None:
     # A damaged cache is ignored, not trusted.
     cache_file(home).write_bytes(b"not a pickle")
     assert load_cached([trees], home).trees["demo-phone"].title == "Changed title"
+
+
+def test_endings_lists_every_way_in(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "endings", "demo-phone", "--json")
+    ways = {e["node"]: [(w["from"], w["label"]) for w in e["ways_in"]] for e in json.loads(out)}
+    assert code == 0
+    # The escalation is reached three ways: two answers, and a fix that did not work.
+    assert sorted(ways["demo-phone/carrier"]) == [
+        ("demo-phone/fix-acl", "Not fixed"),
+        ("demo-phone/reaches", "No / Not sure"),
+    ]
+    assert ways["demo-phone/fix-acl"] == [("demo-phone/code", "^40[34]$")]
+    code, out, _ = run(capsys, "endings", "demo-phone")
+    assert "2 ways in: read the ending once for each." in out
+
+
+def test_endings_follow_a_link_to_the_steps_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = "title: T\nsummary: s\nversion: 1\n"
+    fix = "    kind: resolution\n    title: Fix\n    steps: [x]\n    sources: [inferred]\n"
+    (tmp_path / "aa.yaml").write_text(
+        f"id: aa\n{head}start: q\nnodes:\n  q:\n    kind: question\n    text: Q?\n"
+        "    sources: [inferred]\n    answers:\n      - {label: Here, next: done}\n"
+        "      - {label: There, next: go}\n  go:\n    kind: link\n    tree: bb\n"
+        f"    node: fix\n    help: the fix lives there\n  done:\n{fix}"
+    )
+    (tmp_path / "bb.yaml").write_text(f"id: bb\n{head}start: fix\nnodes:\n  fix:\n{fix}")
+    code = main(["--trees", str(tmp_path), "endings", "bb", "--json"])
+    [ending] = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert ending["ways_in"] == [
+        {
+            "from": "aa/q",
+            "kind": "question",
+            "text": "Q?",
+            "label": "There (then the link aa/go: the fix lives there)",
+        }
+    ]

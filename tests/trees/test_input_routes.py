@@ -8,40 +8,27 @@ from typing import Any
 
 import pytest
 
-from wizard.catalog import load_files, tree_files
-from wizard.graph import build_graph
+from tests.trees.test_endings_reachable import _loaded, _path_to, walk_along
+from wizard.graph import node_name
 from wizard.session import AnswerError, Session
 
-TREES_DIR = Path(__file__).resolve().parents[2] / "trees"
 
-
-@cache
-def _loaded() -> tuple[Any, dict[str, Any]]:
-    catalog = load_files(tree_files([TREES_DIR]))
-    return build_graph(catalog.trees.values()), catalog.trees
-
-
-def _at_input(tree_id: str, answers: list[str]) -> Session:
+def _at_input(tree_id: str, node: str) -> Session:
+    """A walk that stands on input `node`, along the shortest path from the
+    tree's start: a new opening question does not break these tests."""
     graph, trees = _loaded()
     session = Session(graph, trees, tree_id)
-    for answer in answers:
-        session.answer(answer)
+    start = node_name(tree_id, trees[tree_id].start)
+    walk_along(session, graph, _path_to(graph, start, f"{tree_id}/{node}"))
     assert session.kind == "input"
     return session
-
-
-DISCONNECTS_TO_TIMING = [
-    "Phone calls",
-    "Peer, Endpoint or Timeout",
-    "Talking to a person, or on hold",
-]
 
 
 @pytest.mark.parametrize(
     ("value", "node"),
     [
-        ("hold", "nat-binding"),
-        ("silence", "nat-binding"),
+        ("hold", "idle-rtp"),
+        ("silence", "idle-rtp"),
         ("30", "ack-trace"),
         ("32", "ack-trace"),
         ("32s", "ack-trace"),
@@ -52,15 +39,17 @@ DISCONNECTS_TO_TIMING = [
         ("5", "random-drops"),
         ("300", "random-drops"),
         ("45m", "random-drops"),
+        # A fixed long duration is a limit somewhere (SBC, firewall session).
+        ("60m", "fixed-duration"),
+        ("1h", "fixed-duration"),
+        ("3600", "fixed-duration"),
     ],
 )
 def test_drop_time_routes(value: str, node: str) -> None:
-    session = _at_input("call-disconnects", DISCONNECTS_TO_TIMING)
+    session = _at_input("call-disconnects", "drop-time")
     session.answer(value)
     assert session.current == f"call-disconnects/{node}"
 
-
-BLOCKED_TO_SIP_CODE = ["Everyone, to this number or this kind of number", "3", "1"]
 
 INVITE_403 = (
     "2024-05-02 10:15:01.123 SIP/2.0 100 Trying\r\n"
@@ -84,17 +73,18 @@ INVITE_403 = (
         ("408", "carrier-options"),
         ("SIP/2.0 408 Request Timeout", "carrier-options"),
         ("488", "fix-488"),
-        ("503", "fix-503"),
-        ("SIP/2.0 503 Service Unavailable", "fix-503"),
-        ("480", "far-end"),
+        ("503", "who-sent-503"),
+        ("SIP/2.0 503 Service Unavailable", "who-sent-503"),
+        ("480", "carrier-480"),
         ("486", "far-end"),
         ("603", "far-end"),
         ("000", "ring-timeout"),
-        ("500", "ring-timeout"),
+        ("500", "fix-503"),
         # A Q.850 cause decides when the status alone does not.
         ("SIP/2.0 500 Internal Server Error\r\nReason: Q.850;cause=34", "fix-503"),
         ('Reason: Q.850;cause=1;text="Unallocated number"', "e164"),
-        ("SIP/2.0 500 Error\r\nReason: Q.850;cause=102", "carrier-options"),
+        # Cause 102 (recovery on timer expiry) is a 504 (RFC 3398 7.2.4.1).
+        ("SIP/2.0 500 Error\r\nReason: Q.850;cause=102", "fix-503"),
         ("SIP/2.0 500 Error\r\nReason: Q.850;cause=21", "who-sent-403"),
         ("SIP/2.0 500 Error\r\nReason: Q.850;cause=17", "far-end"),
         # The status wins over the cause.
@@ -102,28 +92,25 @@ INVITE_403 = (
     ],
 )
 def test_sip_code_routes(value: str, node: str) -> None:
-    session = _at_input("calls-blocked", BLOCKED_TO_SIP_CODE)
+    session = _at_input("calls-blocked", "sip-code")
     session.answer(value)
     assert session.current == f"calls-blocked/{node}"
 
 
 @pytest.mark.parametrize("value", ["4031", "40", "forbidden"])
 def test_sip_code_rejects_malformed_values(value: str) -> None:
-    session = _at_input("calls-blocked", BLOCKED_TO_SIP_CODE)
+    session = _at_input("calls-blocked", "sip-code")
     with pytest.raises(AnswerError):
         session.answer(value)
 
 
 def test_sip_code_fields_become_variables() -> None:
-    session = _at_input("calls-blocked", BLOCKED_TO_SIP_CODE)
+    session = _at_input("calls-blocked", "sip-code")
     session.answer("SIP/2.0 503 Service Unavailable\r\nReason: Q.850;cause=34")
     values = session.values()
     assert values["sip_code_status"] == "503"
     assert values["sip_code_q850"] == "34"
 
-
-DISCONNECTS_TO_32S = [*DISCONNECTS_TO_TIMING, "32"]
-DISCONNECTS_TO_15M = [*DISCONNECTS_TO_TIMING, "15m"]
 
 OK_PRIVATE_CONTACT = (
     "SIP/2.0 200 OK\r\n"
@@ -144,7 +131,7 @@ TOO_SMALL_422 = "SIP/2.0 422 Session Interval Too Small\r\nMin-SE: 1800\r\nCSeq:
     ],
 )
 def test_ack_trace_routes(value: str, node: str) -> None:
-    session = _at_input("call-disconnects", DISCONNECTS_TO_32S)
+    session = _at_input("call-disconnects", "ack-trace")
     session.answer(value)
     assert session.current == f"call-disconnects/{node}"
 
@@ -172,6 +159,6 @@ def test_ack_trace_routes(value: str, node: str) -> None:
     ],
 )
 def test_timer_trace_routes(value: str, node: str) -> None:
-    session = _at_input("call-disconnects", DISCONNECTS_TO_15M)
+    session = _at_input("call-disconnects", "timer-trace")
     session.answer(value)
     assert session.current == f"call-disconnects/{node}"
