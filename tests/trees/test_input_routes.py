@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from tests.trees.test_endings_reachable import _loaded, _path_to, walk_along

@@ -10,6 +10,7 @@ no Markdown escapes that read badly as plain text.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -118,7 +119,7 @@ def test_walk_a_core_tree_at_80x24(tree_id: str, terminal: Terminal, isolated_ho
     terminal.wait_gone("w", "Incident header")
     # The same walk, headless: what each screen should say, fallbacks filled.
     twin = Session(graph, trees, tree_id)
-    for here, there in zip(path, path[1:], strict=False):
+    for here, there in itertools.pairwise(path):
         data = graph.nodes[here]
         assert twin.current == here
         prompt = flat(twin.view().prompt)[:40].rstrip()
