@@ -162,10 +162,39 @@ def test_kill_9_mid_session_then_resume_and_export(terminal: Terminal, isolated_
     assert "Ticket: INC-77" in note
     assert "1. Does the call reach HQ? -> Yes" in note
     assert "2. Which SIP code does the carrier log show? -> 403" in note
-    assert "3. Does a test call ring now? -> Not fixed" in note
+    assert "3. Tried: Fix the ACL for HQ" in note
+    assert "Does a test call ring now? -> Not fixed" in note
     assert "Note (" in note and "carrier ack" in note
     assert "ESCALATION: Open a carrier ticket" in note
     assert "The dialled number at HQ" in note
+
+
+def test_a_key_pressed_at_the_first_frame_lands_where_it_is_seen(
+    terminal: Terminal, isolated_home: Path
+) -> None:
+    """The header is part of the first frame: a key typed the moment anything
+    shows goes into its first field, and never answers the question under it."""
+    terminal.start("first", [*wizard_command(), "run", "demo-phone", "--trees", str(GOOD)])
+    deadline = time.monotonic() + 20
+    while not terminal.screen("first").strip() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    terminal.tmux("send-keys", "-t", "first", "7")
+
+    def ticket_row() -> str:
+        rows = terminal.screen("first").splitlines()
+        label = next((i for i, row in enumerate(rows) if "Ticket id" in row), None)
+        return rows[label + 1] if label is not None and label + 1 < len(rows) else ""
+
+    deadline = time.monotonic() + 10
+    while "7" not in ticket_row() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "7" in ticket_row(), terminal.screen("first")
+    terminal.keys("first", "Escape")  # keeps what was typed
+    shown = terminal.wait_gone("first", "Incident header")
+    assert "Does the call reach" in shown
+    terminal.keys("first", "q")
+    listed = json.loads(cli(isolated_home, "sessions", "--json").stdout)
+    assert listed[0]["ticket"] == "7" and listed[0]["steps"] == 0
 
 
 def test_escape_sequences_in_a_tree_never_reach_the_terminal(
