@@ -92,6 +92,13 @@ PARSERS: dict[str, tuple[str, ...]] = {
         "private_via",
         "private_sdp",
         "messages",
+        "codecs",
+        "dtmf",
+        "from_user",
+        "pai",
+        "rpid",
+        "privacy",
+        "anonymous",
     ),
 }
 

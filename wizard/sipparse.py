@@ -68,6 +68,13 @@ _VIA_HOST = re.compile(
     r"(\[[0-9A-Fa-f:.]{2,64}\]|[^:;,\s]{1,256})"
 )
 _SDP_ADDR = re.compile(r"IN[ \t]+IP[46][ \t]+([0-9A-Fa-f:.]{2,64})")
+_SDP_AUDIO = re.compile(
+    r"audio[ \t]+\d{1,5}(?:/\d{1,3})?[ \t]+[A-Za-z/]{1,16}((?:[ \t]+\d{1,3}){1,32})"
+)
+_RTPMAP = re.compile(r"rtpmap:(\d{1,3})[ \t]+([A-Za-z0-9_.+-]{1,32})/")
+_URI_USER = re.compile(r"(?:sips?|tel):([^@;>\s,?]{1,128})", re.IGNORECASE)
+# RFC 3551's static audio payload types, for an SDP that has no rtpmap for them.
+_STATIC_PAYLOADS = {0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 18: "G729"}
 
 _PRIVATE_NETS = tuple(
     ipaddress.ip_network(n)
@@ -312,13 +319,26 @@ class SipFields:
     private_via: bool = False
     private_sdp: bool = False
     messages: int = 0
+    # The audio payloads of the last SDP (the answer, in a whole exchange), in
+    # order, and how DTMF travels: rfc4733 (telephone-event in that SDP),
+    # sip-info (an INFO carrying the digits), or none.
+    codecs: list[str] = field(default_factory=list)
+    dtmf: str | None = None
+    # The caller as each identity header of the INVITE gives it (user part).
+    from_user: str | None = None
+    pai: str | None = None
+    rpid: str | None = None
+    privacy: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         """String values for routing; every key is always present, ``""`` when unknown.
 
         Keys: status, status_class (``5xx``), reason, method, q850, q850_text,
         session_expires, refresher, min_se, private_contact, private_via,
-        private_sdp (``yes``/``no``), messages (how many SIP messages were found).
+        private_sdp (``yes``/``no``), messages (how many SIP messages were found),
+        codecs (``PCMU PCMA``), dtmf (``rfc4733``/``sip-info``/``none``), from_user,
+        pai, rpid (the caller in From, P-Asserted-Identity, Remote-Party-ID),
+        privacy (the Privacy header), anonymous (``yes``/``no``).
         """
 
         def s(v: object) -> str:
@@ -341,7 +361,22 @@ class SipFields:
             "private_via": yn(self.private_via),
             "private_sdp": yn(self.private_sdp),
             "messages": str(self.messages),
+            "codecs": " ".join(self.codecs),
+            "dtmf": s(self.dtmf),
+            "from_user": s(self.from_user),
+            "pai": s(self.pai),
+            "rpid": s(self.rpid),
+            "privacy": s(self.privacy),
+            "anonymous": yn(self.anonymous),
         }
+
+    @property
+    def anonymous(self) -> bool:
+        """The caller withheld their identity: an anonymous From, or Privacy: id/user/header."""
+        withheld = {p.strip().lower() for p in (self.privacy or "").split(";")}
+        return (self.from_user or "").lower() == "anonymous" or bool(
+            withheld & {"id", "user", "header"}
+        )
 
 
 def _choose(messages: list[SipMessage]) -> SipMessage | None:
@@ -397,7 +432,48 @@ def _parse(text: object) -> SipFields:
     fields.private_contact = any(_hosts_private(_contact_hosts(m)) for m in messages)
     fields.private_via = any(_hosts_private(_via_hosts(m)) for m in messages)
     fields.private_sdp = any(_hosts_private(_sdp_hosts(m)) for m in messages)
+    _media(fields, messages)
+    _identity(fields, messages)
     return fields
+
+
+def _media(fields: SipFields, messages: list[SipMessage]) -> None:
+    with_sdp = [m for m in messages if any(line.startswith("m=audio") for line in m.body)]
+    if with_sdp:
+        body = with_sdp[-1].body
+        names = {
+            int(m.group(1)): m.group(2)
+            for line in body
+            if line.startswith("a=") and (m := _RTPMAP.search(line))
+        }
+        audio = next(_SDP_AUDIO.search(line[2:]) for line in body if line.startswith("m=audio"))
+        payloads = [int(p) for p in audio.group(1).split()] if audio else []
+        named = [names.get(p) or _STATIC_PAYLOADS.get(p, str(p)) for p in payloads]
+        fields.codecs = [n for n in named if n.lower() != "telephone-event"]
+        if any(n.lower() == "telephone-event" for n in named):
+            fields.dtmf = "rfc4733"
+    if fields.dtmf is None and any(
+        m.method == "INFO" and "dtmf" in (m.get("content-type") or "").lower() for m in messages
+    ):
+        fields.dtmf = "sip-info"
+    if fields.dtmf is None and with_sdp:
+        fields.dtmf = "none"
+
+
+def _uri_user(value: str | None) -> str | None:
+    found = _URI_USER.search(value or "")
+    return found.group(1) if found else None
+
+
+def _identity(fields: SipFields, messages: list[SipMessage]) -> None:
+    """Caller identity from the first INVITE (the call as it arrived), else any message."""
+    invite = next((m for m in messages if m.method == "INVITE"), None)
+    for msg in [invite] if invite else messages:
+        fields.from_user = fields.from_user or _uri_user(msg.get("from"))
+        fields.pai = fields.pai or _uri_user(msg.get("p-asserted-identity"))
+        fields.rpid = fields.rpid or _uri_user(msg.get("remote-party-id"))
+        privacy = msg.get("privacy")
+        fields.privacy = fields.privacy or (privacy.strip()[:64] if privacy else None)
 
 
 def parse_sip(text: str) -> SipFields:

@@ -208,3 +208,47 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 def test_never_raises_on_sip_like_fragments(parts: list[str]) -> None:
     f = parse_sip("".join(parts))
     assert f.status_code is None or 100 <= f.status_code <= 699
+
+
+OFFER_ANSWER = (
+    "INVITE sip:+13175550100@edge.example SIP/2.0\r\n"
+    'From: "Ann" <sip:+14155550123@carrier.example>;tag=1\r\n'
+    "P-Asserted-Identity: <sip:+14155550199@carrier.example>\r\n"
+    "Remote-Party-ID: <tel:+14155550100>;party=calling\r\n"
+    "Privacy: none\r\n"
+    "Content-Type: application/sdp\r\n\r\n"
+    "v=0\r\nc=IN IP4 198.51.100.7\r\nm=audio 20000 RTP/AVP 0 8 101\r\n"
+    "a=rtpmap:101 telephone-event/8000\r\n\r\n"
+    "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n"
+    "v=0\r\nc=IN IP4 203.0.113.9\r\nm=audio 30000 RTP/AVP 8 96\r\n"
+    "a=rtpmap:96 telephone-event/8000\r\n"
+)
+
+
+def test_codecs_and_dtmf_come_from_the_answer() -> None:
+    fields = parse_sip(OFFER_ANSWER).as_dict()
+    assert fields["codecs"] == "PCMA"
+    assert fields["dtmf"] == "rfc4733"
+    without = OFFER_ANSWER.replace("m=audio 30000 RTP/AVP 8 96", "m=audio 30000 RTP/AVP 8")
+    without = without.replace("a=rtpmap:96 telephone-event/8000\r\n", "")
+    assert parse_sip(without).as_dict()["dtmf"] == "none"  # offered, not negotiated
+
+
+def test_dtmf_by_sip_info_and_unknown_without_sdp() -> None:
+    info = "INFO sip:edge SIP/2.0\r\nContent-Type: application/dtmf-relay\r\n\r\nSignal=5\r\n"
+    assert parse_sip(info).as_dict()["dtmf"] == "sip-info"
+    assert parse_sip("SIP/2.0 486 Busy Here").as_dict()["dtmf"] == ""
+
+
+def test_caller_identity_headers() -> None:
+    fields = parse_sip(OFFER_ANSWER).as_dict()
+    assert (fields["from_user"], fields["pai"], fields["rpid"]) == (
+        "+14155550123",
+        "+14155550199",
+        "+14155550100",
+    )
+    assert (fields["privacy"], fields["anonymous"]) == ("none", "no")
+    hidden = OFFER_ANSWER.replace("Privacy: none", "Privacy: id;critical")
+    assert parse_sip(hidden).as_dict()["anonymous"] == "yes"
+    anonymous = OFFER_ANSWER.replace("sip:+14155550123@", "sip:anonymous@")
+    assert parse_sip(anonymous).as_dict()["anonymous"] == "yes"
