@@ -112,11 +112,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             "id": t.id,
             "title": t.title,
             "version": t.version,
+            "role": t.role,
             "nodes": len(t.nodes),
             "tags": t.tags,
             "file": t.path,
         }
-        for t in sorted(catalog.trees.values(), key=lambda t: t.id)
+        # Incidents first, as the picker shows them: where an admin starts.
+        for t in sorted(catalog.trees.values(), key=lambda t: (t.role != "incident", t.id))
     ]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -129,9 +131,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         tags = ", ".join(r["tags"])
         print(
             strip_controls(
-                f"{r['id']:<{width}}  v{r['version']:<3} {r['nodes']:>4} nodes  {r['title']}"
-                + (f"  [{tags}]" if tags else "")
-                + f"  {r['file']}"
+                f"{r['id']:<{width}}  {r['role']:<9} v{r['version']:<3} {r['nodes']:>4} nodes"
+                f"  {r['title']}" + (f"  [{tags}]" if tags else "") + f"  {r['file']}"
             )
         )
     return ExitCode.OK

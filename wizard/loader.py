@@ -19,6 +19,7 @@ import regex
 from wizard import yamlnodes
 from wizard.model import (
     NODE_KINDS,
+    TREE_ROLES,
     Answer,
     Check,
     Escalation,
@@ -49,6 +50,7 @@ TREE_KEYS = {
     "version": True,
     "tags": False,
     "symptoms": False,
+    "role": False,
     "facts": False,
     "start": True,
     "nodes": True,
@@ -264,6 +266,16 @@ class _SchemaReader:
             id_pos=id_[1] if id_ else None,
         )
         tree.facts = self.facts(doc)
+        role = self.string(doc, "role", "the tree")
+        if role:
+            tree.role, tree.role_pos = role
+            if role[0] not in TREE_ROLES:
+                self.error(
+                    role[1],
+                    "E104",
+                    f"'role' must be {' or '.join(TREE_ROLES)}, not '{role[0]}'"
+                    f"{did_you_mean(role[0], TREE_ROLES)}",
+                )
         nodes_entry = doc.items.get("nodes")
         if nodes_entry is not None:
             kpos, nodes = nodes_entry

@@ -269,6 +269,9 @@ NODE_KINDS: dict[str, type[Node]] = {
 TERMINAL_KINDS = frozenset({"resolution", "escalation"})
 
 
+TREE_ROLES = ("incident", "follow-up")
+
+
 @dataclass(slots=True)
 class Tree:
     """One decision tree as loaded from its YAML file."""
@@ -285,6 +288,10 @@ class Tree:
     symptoms: list[str] = field(default_factory=list)
     facts: list[FactSpec] = field(default_factory=list)
     nodes: dict[str, Node] = field(default_factory=dict)
+    # "incident": an admin starts here; "follow-up": other trees lead here.
+    # The picker lists the incidents first.
+    role: str = "incident"
+    role_pos: Pos | None = None
     start_pos: Pos | None = None
     id_pos: Pos | None = None
     # Node ids present in the file but not loaded (reported by the loader), so

@@ -7,8 +7,11 @@ modification time (one stat per file, no reads), the working directory (paths
 in findings are shown relative to it) and the edge-wizard version. Any
 difference, or any problem with the cache file, means a fresh load.
 
-The file sits in $EDGE_WIZARD_HOME/cache/ beside the sessions database, is
-written only by edge-wizard (atomically), and is trusted like that database.
+The file sits in $EDGE_WIZARD_HOME/cache/ beside the sessions database and is
+written only by edge-wizard (atomically). Unpickling runs code, so the file is
+read only when it and its folder belong to this user and nobody else can
+write them: a home shared with other users (or a cache folder another user
+made) is never trusted, and the trees are loaded from their files instead.
 `edge-wizard validate` never uses it: CI always reads the files themselves.
 """
 
@@ -23,7 +26,7 @@ from pathlib import Path
 from wizard import __version__
 from wizard.catalog import Catalog, load_files, tree_files
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 Signature = tuple[object, ...]
 
 
@@ -39,8 +42,19 @@ def signature(files: Sequence[Path]) -> Signature:
     return tuple(entries)
 
 
+def _private(path: Path) -> bool:
+    """Owned by this user, and writable by nobody else (nor is its folder)."""
+    for item in (path.parent, path):
+        info = item.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return False
+    return True
+
+
 def _read(path: Path, expected: Signature) -> Catalog | None:
     try:
+        if not _private(path):
+            return None
         with path.open("rb") as handle:
             saved, catalog = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
@@ -53,7 +67,7 @@ def _read(path: Path, expected: Signature) -> Catalog | None:
 
 def _write(path: Path, key: Signature, catalog: Catalog) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".trees-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -456,7 +456,22 @@ def _fallback_rule(trees: dict[str, Tree]) -> list[Finding]:
 
 def _tree_rules(trees: dict[str, Tree]) -> list[Finding]:
     found = []
+    linked = {
+        node.tree
+        for tree in trees.values()
+        for node in tree.nodes.values()
+        if isinstance(node, Link)
+    }
     for tree in trees.values():
+        if tree.role == "follow-up" and tree.id not in linked:
+            found.append(
+                _warning(
+                    tree.role_pos or tree.pos,
+                    "W305",
+                    f"tree '{tree.id}' is a follow-up, but no tree links to it: make it an"
+                    " incident (role: incident), or link to it from the trees that lead here",
+                )
+            )
         stem = Path(tree.path).stem
         if tree.id != stem:
             found.append(

@@ -156,6 +156,45 @@ def test_tree_cache_reloads_when_a_tree_changes(tmp_path: Path) -> None:
     assert load_cached([trees], home).trees["demo-phone"].title == "Changed title"
 
 
+def test_tree_cache_others_can_write_is_never_unpickled(tmp_path: Path) -> None:
+    """Unpickling runs code: a cache file or folder that another user could have
+    written is ignored, whatever it holds."""
+    import os
+    import pickle
+    import shutil
+
+    from wizard import treecache
+
+    trees = tmp_path / "trees"
+    shutil.copytree(GOOD, trees)
+    home = tmp_path / "home"
+    treecache.load_cached([trees], home)
+    path = treecache.cache_file(home)
+    key = treecache.signature(treecache.tree_files([trees]))
+    planted = tmp_path / "ran"
+    path.write_bytes(pickle.dumps((key, Boom(str(planted)))))
+    for target, mode in ((path, 0o666), (path.parent, 0o777)):
+        original = target.stat().st_mode & 0o777
+        target.chmod(mode)
+        try:
+            assert sorted(treecache.load_cached([trees], home).trees) == ["demo-edge", "demo-phone"]
+        finally:
+            target.chmod(original)
+        assert not planted.exists()
+    # The cache edge-wizard itself writes is private to this user.
+    assert os.stat(path).st_mode & 0o022 == 0
+
+
+class Boom:
+    """A pickle that leaves a trace when it is loaded."""
+
+    def __init__(self, trace: str) -> None:
+        self.trace = trace
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return (open, (self.trace, "w"))
+
+
 def test_endings_lists_every_way_in(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "endings", "demo-phone", "--json")
     ways = {e["node"]: [(w["from"], w["label"]) for w in e["ways_in"]] for e in json.loads(out)}

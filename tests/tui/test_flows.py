@@ -62,12 +62,26 @@ async def test_picker_filters_on_tags_and_lists_unfinished_first(
         option = choices.get_option_at_index(0)
         assert option.id is not None and option.id.startswith("session:")
         await pilot.press(*"safety")  # the hostile tree's tag
-        assert choices.get_option_at_index(0).id == "tree:hostile"
+        assert choices.get_option_at_index(0).prompt.plain == "Incidents"  # a heading
+        assert choices.get_option_at_index(1).id == "tree:hostile"
         await pilot.press(*["backspace"] * 6)
         await pilot.press("enter")  # the highlighted unfinished session
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)
         assert session_of(app).current == "demo-edge/restart"
+
+
+async def test_picker_lists_incidents_first_then_where_they_lead(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        choices = app.screen.query_one("#choices", OptionList)
+        rows = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        ids = [(o.id or o.prompt.plain.split(" (")[0]) for o in rows]
+        incidents = ids.index("Incidents")
+        later = ids.index("Where the incidents lead")
+        assert incidents < ids.index("tree:demo-phone") < later < ids.index("tree:demo-edge")
+        assert rows[incidents].disabled and rows[later].disabled
+        assert choices.highlighted == incidents + 1  # the first incident, not a heading
 
 
 async def test_header_sets_ticket_operator_and_facts(make_app: MakeApp, store: Store) -> None:
@@ -449,8 +463,12 @@ async def test_picker_from_an_incident_and_back(make_app: MakeApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         choices = app.screen.query_one("#choices", OptionList)
-        # The escalated session is finished, so it is not offered for resume.
-        assert choices.get_option_at_index(0).id == "tree:demo-edge"
+        # The escalated session is finished, so it is not offered for resume:
+        # the first incident is highlighted.
+        assert choices.get_option_at_index(0).prompt.plain == "Incidents"
+        assert choices.get_option_at_index(1).id == "tree:demo-phone"
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        choices.highlighted = ids.index("tree:demo-edge")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, IncidentScreen)

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
 
 
+TREE_GROUPS = (
+    ("incident", "Incidents"),
+    ("follow-up", "Where the incidents lead (start here only if you know it is this)"),
+)
+
+
 def tree_score(matcher: Matcher, tree: Tree) -> float:
     """How well a tree matches: the best of its title, summary, symptoms and tags."""
     fields = [tree.title, tree.summary, *tree.symptoms, *tree.tags, tree.id]
@@ -120,7 +126,12 @@ class PickerScreen(Screen[None]):
             scored.sort(key=lambda pair: -pair[0])
         else:
             scored.sort(key=lambda pair: pair[1].title.casefold())
-        options += [tree_option(tree, self.app.load_problem(tree.id)) for _, tree in scored]
+        # Incidents first, where an admin starts; then the trees they lead to.
+        for role, heading in TREE_GROUPS:
+            group = [tree for _, tree in scored if tree.role == role]
+            if group:
+                options.append(Option(render.styled(heading, "bold $text-muted"), disabled=True))
+                options += [tree_option(tree, self.app.load_problem(tree.id)) for tree in group]
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         choices.add_options(options)
