@@ -96,6 +96,37 @@ def _path_to(graph: Any, start: str, goal: str) -> list[str]:
 _ASCII = st.characters(codec="ascii", exclude_categories=("Cc",))
 
 
+def _answer_sdp(payloads: str, rtpmap: str) -> str:
+    """A 200 OK whose SDP answers with `payloads` (codecs, dtmf)."""
+    return (
+        "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n"
+        f"v=0\r\nc=IN IP4 203.0.113.9\r\nm=audio 30000 RTP/AVP {payloads}\r\n{rtpmap}"
+    )
+
+
+def _invite(headers: str) -> str:
+    """An INVITE as it arrived, with these identity headers (caller ID fields)."""
+    return f"INVITE sip:+13175550100@edge.example SIP/2.0\r\nCSeq: 1 INVITE\r\n{headers}"
+
+
+_SDP_ANSWERS = [
+    ("0 101", "a=rtpmap:101 telephone-event/8000\r\n"),  # PCMU with RFC 4733
+    ("8", ""),  # PCMA, telephone-event not negotiated
+    ("18", ""),  # G729, compressed, no telephone-event
+    ("9 101", "a=rtpmap:101 telephone-event/8000\r\n"),  # G722 with RFC 4733
+    ("18 101", "a=rtpmap:101 telephone-event/8000\r\n"),  # G729 with RFC 4733
+]
+_CALLERS = [
+    "From: <sip:anonymous@anonymous.invalid>;tag=1\r\nPrivacy: id\r\n"
+    "P-Asserted-Identity: <sip:+14155550123@carrier.example>\r\n",
+    "From: <sip:+14155550123@carrier.example>;tag=1\r\n"
+    "P-Asserted-Identity: <sip:+14155550199@carrier.example>\r\n",
+    "From: <sip:+14155550123@carrier.example>;tag=1\r\n",
+    "From: <sip:+14155550123@carrier.example>;tag=1\r\n"
+    "Remote-Party-ID: <sip:+14155550123@carrier.example>;party=calling\r\n",
+    "From: <sip:4155550123@carrier.example>;tag=1\r\nPrivacy: none\r\n",
+]
+
 # Candidate pastes for routes on parsed SIP fields, tried in order.
 _SIP_SAMPLES = [
     *(f"SIP/2.0 {code} Reason" for code in (403, 404, 484, 408, 422, 488, 503, 480, 486, 603, 500)),
@@ -105,6 +136,10 @@ _SIP_SAMPLES = [
     ),
     "SIP/2.0 200 OK\r\nContact: <sip:edge@192.168.1.20:5060>\r\nCSeq: 1 INVITE",
     "SIP/2.0 200 OK\r\nMin-SE: 1800\r\nCSeq: 2 INVITE",
+    *(_answer_sdp(payloads, rtpmap) for payloads, rtpmap in _SDP_ANSWERS),
+    "INFO sip:edge SIP/2.0\r\nCSeq: 3 INFO\r\nContent-Type: application/dtmf-relay\r\n\r\n"
+    "Signal=5\r\nDuration=160",
+    *(_invite(headers) for headers in _CALLERS),
     "none",
     "000",
 ]
