@@ -106,7 +106,14 @@ class Workspace:
             ["tmux", "-L", self.socket, *args], capture_output=True, text=True
         ).stdout
 
-    def launch(self, argv: list[str], name: str = "bench", *, bytecode: bool = True) -> float:
+    def launch(
+        self,
+        argv: list[str],
+        name: str = "bench",
+        *,
+        bytecode: bool = True,
+        size: tuple[int, int] = (80, 24),
+    ) -> float:
         """Start argv in tmux session `name` (replacing what runs there); returns the start time.
 
         With `bytecode` (the default) both apps run with compiled bytecode cached,
@@ -124,8 +131,9 @@ class Workspace:
         command = "exec env " + env + " " + " ".join(f"'{a}'" for a in argv)
         self.tmux("kill-session", "-t", name)
         start = time.perf_counter()
+        columns, rows = (str(n) for n in size)
         self.tmux(
-            "new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"cd '{ROOT}'; {command}"
+            "new-session", "-d", "-s", name, "-x", columns, "-y", rows, f"cd '{ROOT}'; {command}"
         )
         return start
 
@@ -136,6 +144,16 @@ class Workspace:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if text in self.screen(name):
+                return time.perf_counter()
+        raise TimeoutError(f"{text!r} never appeared:\n{self.screen(name)}")
+
+    def wait_for_words(self, text: str, timeout: float = 30, name: str = "bench") -> float:
+        """Like wait_for, with the screen's line breaks and runs of spaces as one
+        space: a prompt wraps differently in the step column and the path panel."""
+        wanted = " ".join(text.split())
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if wanted in " ".join(self.screen(name).split()):
                 return time.perf_counter()
         raise TimeoutError(f"{text!r} never appeared:\n{self.screen(name)}")
 

@@ -24,6 +24,12 @@ from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
 from wizard.tui import render
 from wizard.tui.path_view import PathView
+from wizard.tui.settled import (
+    SettledHorizontal,
+    SettledStatic,
+    SettledVertical,
+    SettledVerticalScroll,
+)
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -129,6 +135,8 @@ class IncidentScreen(Screen[None]):
         self._bindings_state = "none"
         # The step the input field was last emptied for.
         self._field_step: tuple[str, str, int] | None = None
+        # A path panel update is waiting for the frame with the new step.
+        self._path_pending = False
         # Notes closed with Esc before they were saved, per step they were for.
         self._note_drafts: dict[tuple[str, str, int], str] = {}
 
@@ -137,13 +145,13 @@ class IncidentScreen(Screen[None]):
         return self.recorder.session
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        with Horizontal(id="body"), Vertical(id="step"):
-            with VerticalScroll(id="main"):
-                yield Static(id="kind")
-                yield Static(id="text")
-                yield Static(id="help")
-            with Vertical(id="answers"):
+        yield SettledStatic(id="status")
+        with SettledHorizontal(id="body"), SettledVertical(id="step"):
+            with SettledVerticalScroll(id="main"):
+                yield SettledStatic(id="kind")
+                yield SettledStatic(id="text")
+                yield SettledStatic(id="help")
+            with SettledVertical(id="answers"):
                 yield OptionList(id="options")
         # The path panel and the footer come just after the first frame
         # (_mount_later): the question is on screen sooner.
@@ -215,7 +223,7 @@ class IncidentScreen(Screen[None]):
         if selector in LAZY_STATICS and selector not in self._widgets:
             if not display:
                 return
-            self._mount_main(Static(id=selector[1:]), selector)
+            self._mount_main(SettledStatic(id=selector[1:]), selector)
         widget = self._static(selector)
         shown = self._shown.get(selector)
         # Content's == compares text only; a change of style alone must show too.
@@ -319,7 +327,12 @@ class IncidentScreen(Screen[None]):
         notes = render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
         self._put("#notes", notes, bool(pending))
 
-        self._show_path(view)
+        # The path panel follows in the next frame: the admin waits for the
+        # next question, not for the record of the last answer (wrapping and
+        # drawing the panel was a third of a step on the shipped trees).
+        if not self._path_pending:
+            self._path_pending = True
+            self.call_after_refresh(self._show_path_later)
         main = self._widget("#main")
         if main.scroll_y:
             main.scroll_home(animate=False)
@@ -341,6 +354,10 @@ class IncidentScreen(Screen[None]):
     def on_resize(self) -> None:
         session = self.recorder.session
         self._put("#status", self._status(session, session.view()))
+
+    def _show_path_later(self) -> None:
+        self._path_pending = False
+        self._show_path()
 
     def _show_path(self, view: View | None = None) -> None:
         path = self._widgets.get("#path")
