@@ -253,7 +253,19 @@ def test_every_tree_has_endings() -> None:
 
 @pytest.mark.parametrize(
     "tree_id",
-    ["edge-offline", "calls-not-recording", "calls-blocked", "did-not-ringing", "call-disconnects"],
+    [
+        "edge-offline",
+        "calls-not-recording",
+        "calls-blocked",
+        "did-not-ringing",
+        "call-disconnects",
+        "bad-audio",
+        "acd-no-calls",
+        "caller-id",
+        "dtmf",
+        "transfer-conference",
+        "emergency-calls",
+    ],
 )
 def test_main_trees_meet_the_bar(tree_id: str) -> None:
     """At least 15 nodes and 6 endings, one of them an escalation."""

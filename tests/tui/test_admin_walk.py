@@ -1,6 +1,6 @@
 """The admin's walk at 80x24, through a real terminal, on the shipped trees.
 
-Each core tree is walked with no facts given (the incident header skipped, as
+Each incident tree is walked with no facts given (the incident header skipped, as
 an admin does when a site is down) along its longest run of questions to a
 resolution. Every screen on the way must show every answer, no raw `{name}`
 and no step cut short; the resolution must show Fixed and Not fixed. The
@@ -30,12 +30,18 @@ from wizard.session import Session
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 __all__ = ["terminal"]  # the fixture, shared with test_terminal
 
-CORE_TREES = [
+INCIDENT_TREES = [
     "edge-offline",
     "calls-not-recording",
     "calls-blocked",
     "did-not-ringing",
     "call-disconnects",
+    "bad-audio",
+    "acd-no-calls",
+    "caller-id",
+    "dtmf",
+    "transfer-conference",
+    "emergency-calls",
 ]
 RAW_TEMPLATE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 WALKABLE = ("question", "input", "check")
@@ -108,8 +114,8 @@ def check_screen(screen: str, data: dict[str, Any], where: str) -> None:
         assert "…" not in step_pane(screen), f"a step is cut at {where}:\n{screen}"
 
 
-@pytest.mark.parametrize("tree_id", CORE_TREES)
-def test_walk_a_core_tree_at_80x24(tree_id: str, terminal: Terminal, isolated_home: Path) -> None:
+@pytest.mark.parametrize("tree_id", INCIDENT_TREES)
+def test_walk_an_incident_tree_at_80x24(tree_id: str, terminal: Terminal, isolated_home: Path) -> None:
     graph, trees = _loaded()
     path = longest_run(tree_id)
     assert path and graph.nodes[path[-1]]["kind"] == "resolution", path
