@@ -157,6 +157,20 @@ class Workspace:
                 return time.perf_counter()
         raise TimeoutError(f"{text!r} never appeared:\n{self.screen(name)}")
 
+    def step_column(self, name: str = "bench") -> str:
+        """The rows above the wizard's path panel at 80x24 (the whole screen of
+        an app without one): where the step is drawn."""
+        rows = self.screen(name).splitlines()
+        cut = next((i for i, row in enumerate(rows) if row.startswith("▔▔▔")), len(rows))
+        return "\n".join(rows[:cut])
+
+    def wait_in_step(self, text: str, timeout: float = 30, name: str = "bench") -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if text in self.step_column(name):
+                return time.perf_counter()
+        raise TimeoutError(f"{text!r} never appeared in the step:\n{self.screen(name)}")
+
     def wait_gone(self, text: str, timeout: float = 30, name: str = "bench") -> float:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:

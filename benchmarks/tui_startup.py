@@ -1,4 +1,5 @@
-"""Start-up: `edge-wizard run TREE` in a terminal until its first question is drawn,
+"""Start-up: `edge-wizard run TREE` in a terminal until its first frame is drawn (the
+incident header over the first question),
 against a bare Textual app (one static text and an option list) measured the
 same way in the same run. Target: at most 1.3x the bare app. Also the peak
 memory (VmHWM) of the picker with every tree loaded, against the bare app.
@@ -25,20 +26,25 @@ def time_launch(ws: Workspace, argv: list[str], text: str, *, bytecode: bool = T
     return ws.wait_for(text) - start
 
 
+# A new session's first frame is the incident header over the first question
+# (so that a key pressed at once lands in it): that frame is what is timed.
+FIRST_FRAME = "Incident header"
+
+
 def compare(ws: Workspace, bare: list[str], run: list[str], question: str, bytecode: bool) -> None:
     # One warm-up each, so both read their files from the page cache (and,
     # with bytecode, write it once).
     time_launch(ws, bare, question, bytecode=bytecode)
-    time_launch(ws, run, question, bytecode=bytecode)
+    time_launch(ws, run, FIRST_FRAME, bytecode=bytecode)
     bare_times, run_times = [], []
     for _ in range(RUNS):  # interleaved, so machine noise hits both alike
         bare_times.append(time_launch(ws, bare, question, bytecode=bytecode))
-        run_times.append(time_launch(ws, run, question, bytecode=bytecode))
+        run_times.append(time_launch(ws, run, FIRST_FRAME, bytecode=bytecode))
     bare_s = statistics.median(bare_times)
     run_s = statistics.median(run_times)
     ratio = run_s / bare_s
     print(f"bare Textual app, launch to first paint: {bare_s * 1000:7.0f} ms (median of {RUNS})")
-    print(f"edge-wizard run TREE, to first question:  {run_s * 1000:7.0f} ms")
+    print(f"edge-wizard run TREE, to its first frame: {run_s * 1000:7.0f} ms")
     verdict = "ok" if ratio <= TARGET else "over target"
     print(f"ratio: {ratio:.2f}x (target <= {TARGET}x): {verdict}")
 

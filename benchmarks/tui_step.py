@@ -43,11 +43,12 @@ def one_step(ws: Workspace, name: str, pause: float) -> tuple[float, float]:
     """Forward with 1, then back with backspace; both are one redraw."""
     time.sleep(pause)
     start = ws.key("1", name)
-    forward = ws.wait_for(BETA, name=name) - start
+    forward = ws.wait_in_step(BETA, name=name) - start
     time.sleep(pause)
-    # The wizard keeps Alpha in its path panel, so "back" ends when Beta goes.
+    # Back ends when Alpha is the step again. The wizard's path panel, which
+    # lists Alpha too, follows a frame later, so only the step column counts.
     start = ws.key("BSpace", name)
-    back = ws.wait_gone(BETA, name=name) - start
+    back = ws.wait_in_step(ALPHA, name=name) - start
     return forward, back
 
 

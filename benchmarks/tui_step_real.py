@@ -12,6 +12,7 @@ session when the chain ends.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import time
@@ -69,7 +70,7 @@ def longest_chain() -> tuple[str, list[str], list[int]]:
             chosen = (len(chain), tree.id, typed, chain)
     _, tree_id, typed, chain = chosen
     keys = []
-    for here, there in zip(chain, chain[1:], strict=False):
+    for here, there in itertools.pairwise(chain):
         choices = graph.nodes[here]["choices"]
         keys.append(next(i for i, c in enumerate(choices, 1) if c["target"] == there))
     return tree_id, typed, keys

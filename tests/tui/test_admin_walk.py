@@ -115,7 +115,9 @@ def check_screen(screen: str, data: dict[str, Any], where: str) -> None:
 
 
 @pytest.mark.parametrize("tree_id", INCIDENT_TREES)
-def test_walk_an_incident_tree_at_80x24(tree_id: str, terminal: Terminal, isolated_home: Path) -> None:
+def test_walk_an_incident_tree_at_80x24(
+    tree_id: str, terminal: Terminal, isolated_home: Path
+) -> None:
     graph, trees = _loaded()
     path = longest_run(tree_id)
     assert path and graph.nodes[path[-1]]["kind"] == "resolution", path

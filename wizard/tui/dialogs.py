@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from wizard.sanitize import strip_controls
 from wizard.tui import render
@@ -59,7 +59,18 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
                 Content("Enter next field · Ctrl+S save · Esc skip (keeps what you typed)"),
                 classes="dialog-hint",
             )
-        yield Footer()
+        # A key line instead of a Footer: the header is in the first frame, and
+        # composing a Footer's keys was about a fifth of the start-up. It also
+        # covers the incident screen's footer, whose keys do not apply here.
+        yield Static(
+            Content.assemble(
+                (" esc ", "bold $footer-key-foreground"),
+                "Skip ",
+                (" ^s ", "bold $footer-key-foreground"),
+                "Save",
+            ),
+            classes="dialog-keys",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#header-fields").can_focus = False

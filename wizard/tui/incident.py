@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -162,9 +161,10 @@ class IncidentScreen(Screen[None]):
         self.call_after_refresh(self._mount_later)
 
     def on_screen_suspend(self) -> None:
-        # A dialog opened before the first frame: mount first, so the screen
-        # under the dialog is drawn whole.
-        self.call_next(self._mount_later)
+        # A dialog over this screen (the incident header is in the first
+        # frame): the path panel and footer it mostly covers come after that
+        # frame, as they do without a dialog.
+        self.call_after_refresh(self._mount_later)
 
     async def _mount_later(self) -> None:
         if "#path" in self._widgets:
