@@ -180,3 +180,18 @@ def test_ticks_belong_to_the_resolution_and_go_with_its_answer(new_session: Make
     s.answer("no")
     tried = [step for step in s.path if step.kind == "resolution" and not step.backtracked]
     assert tried[0].ticked == {1, 2}
+
+
+def test_a_fallback_that_begins_a_sentence_is_capitalized() -> None:
+    from wizard.templates import fill
+
+    def fallback(name: str) -> str:
+        return "the Edge"
+
+    assert (
+        fill("{e} stays down. Check {e}.", {}, fallback) == "The Edge stays down. Check the Edge."
+    )
+    assert fill("Is {e} up?\n{e} is not.", {}, fallback) == "Is the Edge up?\nThe Edge is not."
+    filled = fill("{e} is down", {}, fallback)
+    assert filled.gaps == ((0, 8),)  # still shown as not given
+    assert fill("{e} is down", {"e": "edge-1"}, fallback) == "edge-1 is down"  # values as typed

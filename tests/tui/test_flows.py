@@ -259,7 +259,7 @@ async def test_verify_fixed(make_app: MakeApp, store: Store) -> None:
         assert shown(app, "#title") == "Fix the ACL for the site"
         checklist = app.screen.query_one("#checklist", SelectionList)
         assert checklist.option_count == 2
-        checklist.focus()
+        assert checklist.has_focus  # the steps are what the admin works through
         await pilot.press("space")
         assert stored_ticks(store, session_of(app).id) == [("1", "1")]
         await pilot.press("1")

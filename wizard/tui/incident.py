@@ -341,6 +341,12 @@ class IncidentScreen(Screen[None]):
                 # A field mounted just now takes focus once it is in the layout;
                 # after that a redraw leaves the focus where the admin put it.
                 self.call_after_refresh(field.focus)
+        elif kind == "resolution" and not ended and view.steps:
+            # The steps are what the admin works through: arrows move along
+            # them (the pane scrolls), Space ticks, 1 and 2 still answer.
+            checklist = self._widgets.get("#checklist")
+            if checklist is not None and not checklist.has_focus:
+                checklist.focus()
         elif wanted:
             options.focus()
         if check_state != self._bindings_state:
