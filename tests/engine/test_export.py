@@ -91,3 +91,67 @@ def test_json_note_structure(new_session: Callable[[str], Session]) -> None:
     assert data["steps"][6]["ticked"] == [1, 2]
     assert data["ending"]["collect"] == ["The conversation ID", "The dialled number at HQ *London*"]
     assert len(data["tree"]["sha256"]) == 64
+
+
+HOSTILE = [
+    "[click me](https://evil.example)",
+    "# Heading",
+    "> quoted",
+    "<img src=x onerror=alert(1)>",
+    "- a list",
+    "1. a list",
+    "```\ncode\n```",
+    "a | b\n--|--\nc | d",
+    "**bold** _em_ ~~gone~~",
+    "line one\n# heading on line two\n    indented code",
+    "Admin > Telephony > Edges, edge_name",
+]
+STRUCTURE = {
+    "link_open",
+    "image",
+    "heading_open",
+    "blockquote_open",
+    "html_inline",
+    "html_block",
+    "fence",
+    "code_block",
+    "code_inline",
+    "table_open",
+    "em_open",
+    "strong_open",
+    "s_open",
+    "bullet_list_open",
+    "ordered_list_open",
+}
+
+
+def _structure(note: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = parser.parse(note)
+    found = []
+    for token in tokens:
+        found += [token.type] if token.type in STRUCTURE else []
+        found += [t.type for t in token.children or [] if t.type in STRUCTURE]
+    return found
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_typed_text_cannot_make_markdown_structure(
+    text: str, new_session: Callable[[str], Session]
+) -> None:
+    """A note, fact or ticket with Markdown in it reads as typed, and the note's
+    structure (its own headings, lists and bold labels) is all there is."""
+
+    def note_with(value: str) -> str:
+        s = new_session("demo-phone")
+        s.set_meta("ticket", value)
+        s.set_fact("site", value)
+        s.note(value)
+        s.answer("yes")
+        return render(s, "markdown")
+
+    assert _structure(note_with(text)) == _structure(note_with("plain words"))
+    # Only what Markdown needs is escaped: no backslash before a '>' mid-line.
+    assert "\\>" not in note_with("Admin > Telephony > Edges")
