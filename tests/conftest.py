@@ -12,4 +12,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("EDGE_WIZARD_TREES", raising=False)
+    # `validate` writes GitHub annotations by itself under GitHub Actions.
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setenv("EDGE_WIZARD_HOME", str(tmp_path / "home"))

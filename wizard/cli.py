@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 
 # The formats each command offers; their modules are imported only when used.
-REPORT_FORMATS = ("text", "json", "github")
+# `auto` (validate's default) is github under GitHub Actions, text elsewhere.
+REPORT_FORMATS = ("auto", "text", "json", "github", "sarif")
 GRAPH_FORMATS = ("mermaid", "dot", "json")
 NOTE_FORMATS = ("markdown", "text", "json")
 
@@ -141,9 +142,39 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- validate -----------------------------------------------------------------
 
 
+# What `validate -` calls standard input in findings; no file can have the name.
+STDIN_NAME = "<stdin>"
+
+
+def _load_stdin() -> Catalog:
+    """One tree from standard input, as `load_files` would load a file."""
+    from wizard.loader import load_bytes
+    from wizard.model import Finding, Pos
+    from wizard.yamlnodes import MAX_BYTES
+
+    catalog = Catalog()
+    # Read one byte past the limit and no more: a pipe has no size to stat.
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        catalog.findings.append(
+            Finding(
+                Pos(STDIN_NAME, 1, 1),
+                "error",
+                "E006",
+                f"standard input is larger than the limit of {MAX_BYTES:,} bytes",
+            )
+        )
+        return catalog
+    tree, findings = load_bytes(STDIN_NAME, data)
+    catalog.findings += findings
+    if tree is not None:
+        catalog.trees[tree.id] = tree
+    return catalog
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    from wizard.report import render_findings, summary_line
-    from wizard.validate import validate_catalog
+    from wizard.report import render_findings, resolve_format, summary_line
+    from wizard.validate import Report, validate_catalog
     from wizard.yamlnodes import HAVE_LIBYAML
 
     # Loading builds millions of small acyclic objects; the cyclic collector
@@ -151,19 +182,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # run on 500 trees). Reference counting still frees everything, and the
     # process ends when validation does.
     gc.disable()
-    if not HAVE_LIBYAML:
+    fmt = resolve_format(args.format)
+    if not HAVE_LIBYAML and not args.quiet:
         _err("warning: PyYAML was built without libyaml; validation runs ~10x slower")
+    paths = [p for p in args.paths if p != "-"]
+    from_stdin = len(paths) < len(args.paths)
+    if len(args.paths) - len(paths) > 1:
+        raise UsageError("'-' (standard input) may be given once")
     configured = tree_files(configured_dirs(args.trees))
-    if args.paths:
+    if paths:
         try:
-            checked = tree_files([Path(p) for p in args.paths], strict=True)
+            checked = tree_files([Path(p) for p in paths], strict=True)
         except MissingPath as exc:
             raise UsageError(f"no such file or folder: {exc}") from None
         if not checked:
-            raise UsageError("no *.yaml or *.yml files in " + ", ".join(args.paths))
+            raise UsageError("no *.yaml or *.yml files in " + ", ".join(paths))
+    elif from_stdin:
+        checked = []
     else:
         checked = configured
     catalog = load_files(checked)
+    report_files = {display_path(p) for p in checked}
+    if from_stdin:
+        piped = _load_stdin()
+        catalog.findings += piped.findings
+        for tree_id, tree in piped.trees.items():
+            if tree_id in catalog.trees:
+                catalog.duplicates.append(tree)
+            else:
+                catalog.trees[tree_id] = tree
+        report_files.add(STDIN_NAME)
     if args.paths:
         # Links in and out of the checked files change what is reachable and
         # which variables are set, so the configured trees that the checked
@@ -176,12 +224,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for problem in catalog.io_errors:
             _err(problem)
         return ExitCode.USAGE
-    report = validate_catalog(catalog, {display_path(p) for p in checked})
-    sys.stdout.write(render_findings(report.findings, args.format, len(checked)))
-    if args.format == "text":
-        print(summary_line(report.findings, len(checked)), file=sys.stderr)
+    report = validate_catalog(catalog, report_files)
+    if from_stdin:
+        # W302 compares the tree id with the file name; standard input has none.
+        report = Report(
+            [f for f in report.findings if not (f.code == "W302" and f.pos.file == STDIN_NAME)]
+        )
+    files = len(checked) + from_stdin
+    if not args.quiet:
+        sys.stdout.write(render_findings(report.findings, fmt, files))
+        if fmt == "text":
+            print(summary_line(report.findings, files), file=sys.stderr)
     if report.errors or (args.strict and report.warnings):
         return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from wizard.schema import tree_schema
+
+    sys.stdout.write(json.dumps(tree_schema(), indent=2, ensure_ascii=False) + "\n")
     return ExitCode.OK
 
 
@@ -370,12 +432,35 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         help="check tree files (for CI and authors)",
         description="Check tree files. With no PATH, checks the configured tree folders;"
         " with PATHs (files or folders), exactly those files, resolving links against the"
-        " configured trees. Findings are printed as path:line:col: severity CODE message.",
+        " configured trees; '-' reads one tree from standard input, named <stdin>."
+        " Findings are printed as path:line:col: severity CODE message.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="tree files or folders")
-    p.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="tree files or folders, or - for standard input"
+    )
+    p.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="auto",
+        help="auto (the default): github when GITHUB_ACTIONS=true, text otherwise",
+    )
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print no findings and no summary; only the exit code tells",
+    )
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the tree format (for editors)",
+        description="Print a JSON Schema (draft-07) of the tree format, made from the"
+        " loader's own key tables. Save it (edge-wizard schema > tree.schema.json) and"
+        " point an editor's YAML extension at it; docs/authoring.md shows how.",
+    )
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser(
         "walk",

@@ -1,12 +1,37 @@
-"""Validation findings as text, JSON or GitHub Actions annotations."""
+"""Validation findings as text, JSON, GitHub Actions annotations or SARIF 2.1.0."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
 
+from wizard import __version__
+from wizard.codes import BY_CODE, CODES
 from wizard.model import Finding, Pos
 from wizard.sanitize import strip_controls
+
+FORMATS = ("text", "json", "github", "sarif")
+# `auto`, as yamllint has it: annotations where GitHub Actions reads them from
+# the log, text for a person everywhere else.
+AUTO = "auto"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+# Where the run's findings came from, for code scanning: relative artifact URIs
+# are resolved against the checkout, which the uploader knows.
+SRCROOT = "%SRCROOT%"
+
+
+def resolve_format(fmt: str, environ: Mapping[str, str] | None = None) -> str:
+    """The concrete format for `fmt`; `auto` looks at GITHUB_ACTIONS."""
+    if fmt != AUTO:
+        return fmt
+    env = os.environ if environ is None else environ
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def _github_data(text: str) -> str:
@@ -47,6 +72,8 @@ def render_findings(findings: Sequence[Finding], fmt: str, files_checked: int) -
             ],
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        return json.dumps(_sarif(findings), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         lines = []
         for f in findings:
@@ -65,6 +92,90 @@ def render_findings(findings: Sequence[Finding], fmt: str, files_checked: int) -
         f"{f.pos.file}:{f.pos.line}:{f.pos.col}: {f.severity} {f.code} {f.message}\n"
         for f in findings
     )
+
+
+def information_uri() -> str | None:
+    """The project's URL from the installed package's metadata, if it declares one.
+
+    Read from `project.urls` rather than written here, so the SARIF driver
+    names the same page as the package index does; without an installed
+    distribution, or without URLs, SARIF leaves `informationUri` out (it is
+    optional) rather than name a page that may not exist.
+    """
+    # Imported here: only SARIF needs it, and `validate` stays quick to start.
+    from importlib import metadata
+
+    try:
+        urls: list[str] = metadata.metadata("edge-wizard").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    by_label: dict[str, str] = {}
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        by_label[label.strip().lower()] = url.strip()
+    for label in ("documentation", "homepage", "source", "repository"):
+        if label in by_label:
+            return by_label[label]
+    return next(iter(by_label.values()), None)
+
+
+def _artifact_location(file: str) -> dict[str, str]:
+    path = PurePath(file)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    # A URI reference, not a path: spaces, `%` and `<stdin>`'s brackets are
+    # percent-encoded; `/` stays a separator on every platform.
+    return {"uri": quote(path.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _sarif(findings: Sequence[Finding]) -> dict[str, Any]:
+    # Every rule, not only those that fired: the index of a rule then never
+    # changes between runs, and code scanning can show a rule with no results.
+    index = {c.code: i for i, c in enumerate(CODES)}
+    rules = [
+        {
+            "id": c.code,
+            "shortDescription": {"text": c.plain(), "markdown": c.summary},
+            "defaultConfiguration": {"level": c.severity},
+        }
+        for c in CODES
+    ]
+    results = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f.code,
+            "level": "error" if f.severity == "error" else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact_location(f.pos.file),
+                        "region": {"startLine": f.pos.line, "startColumn": f.pos.col},
+                    }
+                }
+            ],
+        }
+        if f.code in BY_CODE:
+            result["ruleIndex"] = index[f.code]
+        results.append(result)
+    driver: dict[str, Any] = {"name": "edge-wizard", "version": __version__}
+    uri = information_uri()
+    if uri:
+        driver["informationUri"] = uri
+    driver["rules"] = rules
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                # Columns are counted in characters, as PyYAML's marks count
+                # them; SARIF's default would be UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
 
 
 def summary_line(findings: Sequence[Finding], files_checked: int) -> str:
