@@ -102,6 +102,20 @@ def wait_step(terminal: Terminal, text: str, *, shown: bool, timeout: float = 20
     return screen
 
 
+def settled(terminal: Terminal, timeout: float = 5) -> str:
+    """The screen once two captures 50 ms apart agree: a capture can land while
+    the terminal is still writing a frame."""
+    deadline = time.monotonic() + timeout
+    screen = terminal.screen("w")
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        again = terminal.screen("w")
+        if again == screen:
+            return screen
+        screen = again
+    return screen
+
+
 def check_screen(screen: str, data: dict[str, Any], where: str) -> None:
     assert not RAW_TEMPLATE.search(screen), f"raw placeholder at {where}:\n{screen}"
     pane = flat(step_pane(screen))
@@ -131,8 +145,8 @@ def test_walk_an_incident_tree_at_80x24(
         data = graph.nodes[here]
         assert twin.current == here
         prompt = flat(twin.view().prompt)[:40].rstrip()
-        screen = wait_step(terminal, prompt, shown=True)
-        check_screen(screen, data, here)
+        wait_step(terminal, prompt, shown=True)
+        check_screen(settled(terminal), data, here)
         if data["kind"] == "question":
             number = next(i for i, c in enumerate(data["choices"], 1) if c["target"] == there)
             terminal.keys("w", str(number))
@@ -148,7 +162,8 @@ def test_walk_an_incident_tree_at_80x24(
             twin.answer(value)
         wait_step(terminal, prompt, shown=False)
     ending = graph.nodes[path[-1]]
-    screen = terminal.wait_for("w", "Not fixed")
+    terminal.wait_for("w", "Not fixed")
+    screen = settled(terminal)
     check_screen(screen, ending, path[-1])
     if SHOW:
         print(screen)
