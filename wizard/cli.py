@@ -508,6 +508,9 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
     from wizard.session_commands import register
 
     register(sub, common)
+    from wizard.capture.cli import add_pcap_parser
+
+    add_pcap_parser(sub, common)
     if with_probes:
         from wizard.probes.cli import add_probe_parser
 

@@ -30,6 +30,18 @@ CORE = [
     "wizard.startup",
     "wizard.probes",
     "wizard.sipparse",
+    "wizard.capture",
+    "wizard.capture.records",
+    "wizard.capture.decode",
+    "wizard.capture.sipwire",
+    "wizard.capture.tcp",
+    "wizard.capture.sdp",
+    "wizard.capture.rtp",
+    "wizard.capture.findings",
+    "wizard.capture.calls",
+    "wizard.capture.analyze",
+    "wizard.capture.render",
+    "wizard.capture.cli",
 ]
 UI_CHECK = (
     "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
