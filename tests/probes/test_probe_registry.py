@@ -313,3 +313,19 @@ def test_run_probe_never_raises_on_odd_arguments() -> None:
     ):
         r = run_probe(name, params)  # type: ignore[arg-type]
         assert r.outcome == "error", (name, params)
+
+
+def test_the_registry_loads_no_network_library_until_a_probe_runs() -> None:
+    """`validate` and the first check screen import the registry for the probes'
+    parameters; dnspython and websockets wait until a lookup or an upgrade runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nimport wizard.probes.registry\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dns', 'websockets'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import socket
 
-import dns.exception
-import dns.inet
-import dns.rdatatype
-import dns.resolver
-
 from wizard.probes._net import NoAnswer, _getaddrinfo_bounded, is_special_invalid, silence
 from wizard.probes.base import Deadline, Params, ParamSpec, ProbeSpec, Verdict
 from wizard.probes.common import timeout_param
@@ -86,6 +81,11 @@ def _dnspython(
     deadline: Deadline,
     ev: dict[str, object],
 ) -> Verdict:
+    # dnspython is imported when a lookup needs it: importing it with the probe
+    # registry cost every `validate` and check screen its load time.
+    import dns.exception
+    import dns.resolver
+
     if server is not None:
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [str(server).strip("[]")]

@@ -10,15 +10,10 @@ import asyncio
 import contextlib
 import ssl
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidProxyStatus,
-    InvalidStatus,
-)
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 from wizard.probes._net import resolve, silence
 from wizard.probes.base import (
@@ -105,6 +100,10 @@ def describe_close(code: int | None) -> str:
 
 
 async def _open(p: Params, deadline: Deadline, ev: dict[str, object]) -> ClientConnection:
+    # websockets is imported when a websocket check runs: importing it with
+    # the probe registry cost every `validate` and check screen its load time.
+    from websockets.asyncio.client import connect
+
     url = str(p["url"])
     parts = split_url(url, ("ws", "wss"))
     secure = parts.scheme.lower() == "wss"
@@ -149,6 +148,13 @@ async def _open(p: Params, deadline: Deadline, ev: dict[str, object]) -> ClientC
 
 
 async def run_async(p: Params, deadline: Deadline) -> Verdict:
+    from websockets.exceptions import (
+        ConnectionClosed,
+        InvalidHandshake,
+        InvalidProxyStatus,
+        InvalidStatus,
+    )
+
     url = str(p["url"])
     proxy = p.get("proxy")
     hold = float(str(p["hold"]))
