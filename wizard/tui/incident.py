@@ -255,7 +255,10 @@ class IncidentScreen(Screen[None]):
 
         self._put("#title", render.plain(view.title), bool(view.title))
 
-        body = view.text if kind in ("resolution", "escalation") else view.prompt
+        # An escalation's list of what to collect is what the admin needs from
+        # it; at 80x24 its reason comes after the list (in #collect), so the
+        # list is in view without scrolling.
+        body = view.text if kind == "resolution" else "" if kind == "escalation" else view.prompt
         if ended == "not-fixed":
             body = "\n\n".join(p for p in (view.text, NOT_FIXED_ESCALATION) if p)
         self._put("#text", render.plain(body), bool(body))
@@ -271,10 +274,15 @@ class IncidentScreen(Screen[None]):
             items = [Content.assemble("☐ ", render.plain(c)) for c in view.collect]
             if ended == "not-fixed":
                 items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
+            reason = (
+                [Content(""), render.plain(view.text)] if kind == "escalation" and view.text else []
+            )
             collect = render.lines(
                 [
                     render.styled("Collect for support", "bold"),
                     *items,
+                    *reason,
+                    Content(""),
                     render.styled("Gathered so far", "bold"),
                     render.gathered(session),
                 ]
