@@ -45,6 +45,18 @@ def test_wheel_ships_every_tree(wheel: Path) -> None:
     assert "wizard/tui/wizard.tcss" in names
 
 
+def test_wheel_metadata_names_the_licence_and_one_version(wheel: Path) -> None:
+    from wizard import __version__
+
+    names = zipfile.ZipFile(wheel).namelist()
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert f"Version: {__version__}\n" in text  # the version comes from wizard/__init__.py
+    assert "License-Expression: MIT" in text
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert "Programming Language :: Python :: 3.11" in text
+
+
 def test_installed_wheel_lists_the_trees(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
@@ -82,3 +94,16 @@ def test_installed_wheel_lists_the_trees(wheel: Path, tmp_path: Path) -> None:
     first, _, rest = result.stdout.partition("\n")
     assert first.startswith(str(target))
     assert '"id": "edge-offline"' in rest
+    # The installed command line: its version, and the shipped trees validate.
+    for argv, expected in ((["--version"], "edge-wizard "), (["validate", "--strict"], "")):
+        ran = subprocess.run(
+            [sys.executable, "-c", "import sys, wizard.cli as m; sys.exit(m.main(sys.argv[1:]))"]
+            + argv,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.startswith(expected)
