@@ -97,8 +97,12 @@ def test_installed_wheel_lists_the_trees(wheel: Path, tmp_path: Path) -> None:
     # The installed command line: its version, and the shipped trees validate.
     for argv, expected in ((["--version"], "edge-wizard "), (["validate", "--strict"], "")):
         ran = subprocess.run(
-            [sys.executable, "-c", "import sys, wizard.cli as m; sys.exit(m.main(sys.argv[1:]))"]
-            + argv,
+            [
+                sys.executable,
+                "-c",
+                "import sys, wizard.cli as m; sys.exit(m.main(sys.argv[1:]))",
+                *argv,
+            ],
             capture_output=True,
             text=True,
             cwd=tmp_path,
