@@ -3,7 +3,9 @@
 All three run as fresh processes on the same 500 generated trees (about 50
 nodes each), so interpreter start-up is in every figure. Each is run several
 times and the median is reported. Targets: at least 10x faster than yamllint,
-at most 2x the bare parse. Then one 100,000-node tree through graph validation.
+at most 2x the bare parse. Then one shipped tree file against `python -c pass`
+(what a pre-commit run on one change costs), and one 100,000-node tree through
+graph validation.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ sys.path.insert(0, str(HERE))
 from corpus import make_tree, write_corpus  # noqa: E402
 
 CORPUS = HERE / ".corpus" / "validate"
+ROOT_TREES = HERE.parent / "trees"
 BIN = Path(sys.executable).parent
 RUNS = 5
 
@@ -100,6 +103,15 @@ def main() -> None:
         )
     else:
         print("yamllint: not installed (pip install -e '.[bench]')")
+
+    # One shipped tree, as pre-commit runs it on a change: start-up is the cost.
+    one = ROOT_TREES / "fax.yaml"
+    single = median_seconds([str(BIN / "edge-wizard"), "validate", str(one)], runs=9)
+    empty = median_seconds([sys.executable, "-c", "pass"], runs=9)
+    print(
+        f"validate one tree file: {single * 1000:6.0f} ms; python -c pass {empty * 1000:.0f} ms"
+        f" ({single / empty:.1f}x)"
+    )
 
     loaded, validated, errors = big_tree_validation()
     print(
