@@ -7,6 +7,7 @@ stays fast and never loads Textual.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -146,8 +147,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 STDIN_NAME = "<stdin>"
 
 
-def _load_stdin() -> Catalog:
-    """One tree from standard input, as `load_files` would load a file."""
+def _load_stdin() -> tuple[Catalog, str]:
+    """One tree from standard input, as `load_files` would load a file, and its text."""
     from wizard.loader import load_bytes
     from wizard.model import Finding, Pos
     from wizard.yamlnodes import MAX_BYTES
@@ -164,12 +165,12 @@ def _load_stdin() -> Catalog:
                 f"standard input is larger than the limit of {MAX_BYTES:,} bytes",
             )
         )
-        return catalog
+        return catalog, ""
     tree, findings = load_bytes(STDIN_NAME, data)
     catalog.findings += findings
     if tree is not None:
         catalog.trees[tree.id] = tree
-    return catalog
+    return catalog, data.decode("utf-8", errors="replace")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -182,6 +183,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # run on 500 trees). Reference counting still frees everything, and the
     # process ends when validation does.
     gc.disable()
+    from wizard.config import ConfigError, apply, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     fmt = resolve_format(args.format)
     if not HAVE_LIBYAML and not args.quiet:
         _err("warning: PyYAML was built without libyaml; validation runs ~10x slower")
@@ -189,7 +196,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from_stdin = len(paths) < len(args.paths)
     if len(args.paths) - len(paths) > 1:
         raise UsageError("'-' (standard input) may be given once")
-    configured = tree_files(configured_dirs(args.trees))
+    configured = tree_files(configured_dirs([*settings.trees, *args.trees]))
     if paths:
         try:
             checked = tree_files([Path(p) for p in paths], strict=True)
@@ -203,8 +210,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         checked = configured
     catalog = load_files(checked)
     report_files = {display_path(p) for p in checked}
+    piped_text = ""
     if from_stdin:
-        piped = _load_stdin()
+        piped, piped_text = _load_stdin()
         catalog.findings += piped.findings
         for tree_id, tree in piped.trees.items():
             if tree_id in catalog.trees:
@@ -230,12 +238,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
         report = Report(
             [f for f in report.findings if not (f.code == "W302" and f.pos.file == STDIN_NAME)]
         )
+    # Settings and `# edge-wizard:` comments: comments are read from the text,
+    # since YAML drops them.
+    texts = {STDIN_NAME: piped_text} if from_stdin else {}
+    for path in checked:
+        # An unreadable file was reported by the loader already.
+        with contextlib.suppress(OSError):
+            texts[display_path(path)] = path.read_text(encoding="utf-8", errors="replace")
+    kept, hidden = apply(report.findings, settings, texts)
+    report = Report(kept)
     files = len(checked) + from_stdin
     if not args.quiet:
         sys.stdout.write(render_findings(report.findings, fmt, files))
         if fmt == "text":
-            print(summary_line(report.findings, files), file=sys.stderr)
-    if report.errors or (args.strict and report.warnings):
+            suppressed = f" ({hidden} suppressed)" if hidden else ""
+            print(summary_line(report.findings, files) + suppressed, file=sys.stderr)
+    strict = args.strict or settings.strict
+    if report.errors or (strict and report.warnings):
         return ExitCode.FAILED
     return ExitCode.OK
 

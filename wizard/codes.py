@@ -47,6 +47,12 @@ CODES: tuple[Code, ...] = (
         "warning",
         "Control characters (C0 but tab and newline, DEL, C1) removed from a text.",
     ),
+    Code(
+        "E013",
+        "error",
+        "A suppression (`# edge-wizard: disable=...`, or `disable` and `per-file-ignores` in the"
+        " settings) names a code that does not exist.",
+    ),
     Code("E101", "error", "A required key is missing."),
     Code("E102", "error", "A value of the wrong type (text, list, mapping, number, true/false)."),
     Code("E103", "error", 'Unknown key, with a "did you mean".'),

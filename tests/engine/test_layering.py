@@ -42,6 +42,7 @@ CORE = [
     "wizard.capture.analyze",
     "wizard.capture.render",
     "wizard.capture.cli",
+    "wizard.config",
 ]
 UI_CHECK = (
     "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
