@@ -132,7 +132,9 @@ def _wrap(func: Command) -> Command:
 
 def _launch(launch: Launch) -> int:
     from wizard.tui.app import create_app
+    from wizard.userconfig import load_user_config
 
+    launch.user_config = load_user_config()
     app = create_app(launch)
     app.run()
     session = app.session

@@ -43,6 +43,7 @@ CORE = [
     "wizard.capture.render",
     "wizard.capture.cli",
     "wizard.config",
+    "wizard.userconfig",
 ]
 UI_CHECK = (
     "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"

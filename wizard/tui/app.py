@@ -21,6 +21,7 @@ from wizard.session_lock import LOCK_WAIT, SessionLock, in_use, lock_session
 from wizard.startup import resume_gc
 from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
 from wizard.tui.incident import IncidentScreen
+from wizard.userconfig import UserConfig, describe
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -58,6 +59,8 @@ class Launch:
     lock: SessionLock | None = None
     # Shown as notifications once the first screen is up.
     notes: list[str] = field(default_factory=list)
+    # The admin's theme and keymap (wizard.userconfig), none by default.
+    user_config: UserConfig = field(default_factory=UserConfig)
 
 
 def _commands_provider() -> type[Provider]:
@@ -70,7 +73,8 @@ def _commands_provider() -> type[Provider]:
 class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "edge-wizard"
-    COMMANDS: ClassVar = {lambda: _commands_provider()}
+    # Textual's own commands (theme, keys, quit...) stay next to ours.
+    COMMANDS: ClassVar = App.COMMANDS | {lambda: _commands_provider()}
     # Below 100 columns the path panel moves under the step (see wizard.tcss).
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it as an instance-or-None)
         (0, "-narrow"),
@@ -199,7 +203,45 @@ class WizardApp(App[int]):
 
         return PickerScreen()
 
+    def apply_user_config(self, config: UserConfig) -> list[str]:
+        """Theme and keymap from the admin's own config file; the problems, as
+        messages naming the file and line (never fatal mid-incident)."""
+        problems = [describe(config, line, message) for line, message in config.problems]
+        if config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                problems.append(
+                    describe(
+                        config,
+                        config.line_of("theme"),
+                        f"no theme '{config.theme}'; the themes are"
+                        f" {', '.join(sorted(self.available_themes))}",
+                    )
+                )
+        if config.keymap:
+            known = binding_ids()
+            keymap = {}
+            for binding_id, keys in config.keymap.items():
+                if binding_id in known:
+                    keymap[binding_id] = keys
+                    continue
+                from wizard.loader import did_you_mean
+
+                problems.append(
+                    describe(
+                        config,
+                        config.line_of(binding_id),
+                        f"no key binding '{binding_id}'{did_you_mean(binding_id, known)};"
+                        " ? lists every binding with its id",
+                    )
+                )
+            self.set_keymap(keymap)
+        return problems
+
     def on_mount(self) -> None:
+        for problem in self.apply_user_config(self.launch.user_config):
+            self.notify(problem, severity="warning", timeout=15, markup=False)
         self.call_after_refresh(resume_gc)  # paused by wizard.startup until the first frame
         for note in self._startup_notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
@@ -389,6 +431,21 @@ class WizardApp(App[int]):
                 )
             )
         return commands
+
+
+def binding_ids() -> set[str]:
+    """The id of every key binding the wizard has, on any screen or dialog."""
+    # Imported here: only a config file with a [keymap] needs them all.
+    from textual.dom import DOMNode
+
+    from wizard.tui.dialogs import HeaderDialog, KeysDialog, NoteDialog, OverrideDialog
+    from wizard.tui.export_screen import ExportScreen
+    from wizard.tui.fields import SubmitArea
+    from wizard.tui.picker import PickerScreen
+
+    classes: list[type[DOMNode]] = [WizardApp, IncidentScreen, PickerScreen, ExportScreen]
+    classes += [SubmitArea, HeaderDialog, NoteDialog, KeysDialog, OverrideDialog]
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def create_app(launch: Launch) -> WizardApp:
