@@ -83,7 +83,7 @@ def make_tree(tree_id: str, size: int, rng: random.Random) -> dict[str, Any]:
         "version": 1,
         "tags": ["bench", "synthetic"],
         "symptoms": ["calls fail", "no audio"],
-        "facts": [{"var": "site", "prompt": "Site name", "required": True}],
+        "facts": [{"var": "site", "prompt": "Site name", "required": True, "fallback": "the site"}],
         "start": names[0],
         "nodes": nodes,
     }
