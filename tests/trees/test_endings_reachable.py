@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,22 @@ def _loaded() -> tuple[Any, dict[str, Any]]:
     return build_graph(catalog.trees.values()), catalog.trees
 
 
-def walk_along(session: Session, graph: Any, path: list[str]) -> None:
-    """Answer each step so that the walk follows `path` (a path in the graph)."""
+def walk_along(
+    session: Session,
+    graph: Any,
+    path: list[str],
+    before_each: Callable[[str], None] | None = None,
+) -> None:
+    """Answer each step so that the walk follows `path` (a path in the graph);
+    `before_each(node)` runs on every step shown, before it is answered."""
     for here, there in itertools.pairwise(path):
         data = graph.nodes[here]
         if data["kind"] == "link":
             # The engine follows links by itself; it should already stand past it.
             continue
         assert session.current == here, f"walk is at {session.current}, expected {here}"
+        if before_each is not None:
+            before_each(here)
         if data["kind"] == "question":
             session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
         elif data["kind"] == "input":

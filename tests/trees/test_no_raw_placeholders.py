@@ -7,18 +7,11 @@ a fact not given must read as its fallback, never as `{edge_name}`.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
 
-from tests.trees.test_endings_reachable import (
-    _check_word,
-    _endings,
-    _loaded,
-    _path_to,
-    _value_for,
-)
+from tests.trees.test_endings_reachable import _endings, _loaded, _path_to, walk_along
 from wizard.export import FORMATS, render
 from wizard.graph import node_name
 from wizard.session import Session, View
@@ -43,22 +36,13 @@ def test_no_raw_placeholder_on_the_way_to(tree_id: str, ending: str) -> None:
     graph, trees = _loaded()
     path = _path_to(graph, node_name(tree_id, trees[tree_id].start), ending)
     session = Session(graph, trees, tree_id)
-    for here, there in itertools.pairwise(path):
-        data = graph.nodes[here]
-        if data["kind"] == "link":
-            continue
+
+    def no_raw_text(here: str) -> None:
         for text in screen_texts(session.view()):
             assert not RAW.search(text), f"{here}: {text}"
-        if data["kind"] == "question":
-            session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
-        elif data["kind"] == "input":
-            session.answer(_value_for(data, there))
-        elif data["kind"] == "check":
-            session.answer(_check_word(data, there))
-        else:
-            session.answer("no")
-    for text in screen_texts(session.view()):
-        assert not RAW.search(text), f"{ending}: {text}"
+
+    walk_along(session, graph, path, no_raw_text)
+    no_raw_text(ending)
     for fmt in FORMATS:
         note = render(session, fmt)
         assert not RAW.search(note.replace("\\", "")), f"{fmt} note:\n{note}"
