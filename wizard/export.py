@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -45,7 +46,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
+def _step(
+    session: Session, render: Callable[[str], str], number: int | None, step: Step
+) -> dict[str, Any]:
     data = session.graph.nodes[step.node]
     extra: dict[str, Any] = {}
     if step.result is not None:
@@ -54,8 +57,8 @@ def _step(session: Session, number: int | None, step: Step) -> dict[str, Any]:
         extra["parsed"] = {k: strip_controls(v) for k, v in step.fields.items() if v}
     if step.kind == "resolution":
         # The fix that was tried, so whoever takes over sees what was done.
-        extra["title"] = str(session.render(data.get("title", "")))
-        extra["steps"] = [str(session.render(s)) for s in data.get("steps", [])]
+        extra["title"] = str(render(data.get("title", "")))
+        extra["steps"] = [str(render(s)) for s in data.get("steps", [])]
         extra["ticked"] = sorted(step.ticked)
     return extra | {
         "number": number,
@@ -131,14 +134,16 @@ def note_data(session: Session) -> dict[str, Any]:
                 "sha256": tree.content_hash,
             }
         )
+    # The note's texts are filled with the session as it stands now.
+    render = session.renderer()
     steps = []
     number = 0
     for step in session.path:
         if step.automatic:
-            steps.append(_step(session, None, step))
+            steps.append(_step(session, render, None, step))
             continue
         number += 0 if step.backtracked else 1
-        steps.append(_step(session, None if step.backtracked else number, step))
+        steps.append(_step(session, render, None if step.backtracked else number, step))
     if session.outcome in ("fixed", "not-fixed") and steps:
         # The resolution the walk ended on has a section of its own below.
         steps[-1]["ending"] = True

@@ -266,10 +266,10 @@ class Session:
 
     def render(self, text: str) -> templates.Filled:
         """A tree text with its templates filled: values given, fallbacks for the rest."""
-        return self._filler()(text)
+        return self.renderer()(text)
 
-    def _filler(self) -> Callable[[str], templates.Filled]:
-        # One look at the path and facts for all the texts of a screen.
+    def renderer(self) -> Callable[[str], templates.Filled]:
+        """`render` for many texts at once: the path and facts are read once."""
         values, words = self.values(), self.fallbacks()
 
         def fallback(name: str) -> str:
@@ -319,10 +319,12 @@ class Session:
             return last.result or {}
         return None
 
-    def check_params(self) -> dict[str, str]:
+    def check_params(
+        self, render: Callable[[str], templates.Filled] | None = None
+    ) -> dict[str, str]:
         """The current check's parameters, templates filled from facts and inputs."""
         params = self.graph.nodes[self.current].get("params") or {}
-        render = self._filler()
+        render = render or self.renderer()
         return {key: render(str(value)) for key, value in params.items()}
 
     def _prompt(self) -> str:
@@ -336,7 +338,7 @@ class Session:
         kind = self.kind
         prompt = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
         failed = self.check_failed_to_run() if kind == "check" else None
-        render = self._filler()
+        render = self.renderer()
         return View(
             node=self.current,
             tree=data["tree"],
@@ -352,7 +354,7 @@ class Session:
             collect=[render(c) for c in data.get("collect", [])],
             sources=list(data.get("sources", [])),
             probe=str(data.get("probe") or ""),
-            params=self.check_params() if kind == "check" else {},
+            params=self.check_params(render) if kind == "check" else {},
             manual=failed is not None,
             last_result=failed,
         )

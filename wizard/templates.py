@@ -41,12 +41,10 @@ def not_given(name: str) -> str:
     return f"({name.replace('_', ' ')} not given)"
 
 
-def _starts_sentence(before: list[str], literal: str) -> bool:
-    """Whether a value placed after `before` and `literal` begins a sentence."""
-    text = (literal or (before[-1] if before else "")).rstrip(" \t")
-    if not text:
-        return not any(piece.strip() for piece in before)
-    return text.endswith((".", "!", "?", "\n"))
+def _starts_sentence(before: list[str]) -> bool:
+    """Whether a value placed after the pieces `before` begins a sentence."""
+    text = "".join(before).rstrip(" \t")
+    return not text or text.endswith((".", "!", "?", "\n"))
 
 
 def fill(
@@ -76,7 +74,7 @@ def fill(
         length += len(literal)
         if value:
             if missing:
-                if _starts_sentence(pieces, literal):
+                if _starts_sentence(pieces):
                     # "the Edge stays down" must read "The Edge stays down".
                     value = value[:1].upper() + value[1:]
                 gaps.append((length, length + len(value)))
