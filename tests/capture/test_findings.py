@@ -67,8 +67,10 @@ def test_a_plain_call(tmp_path: Path) -> None:
         "private_sdp": "yes",  # the caller offers 10.1.1.10
         "codec": "PCMU",
         "dtmf": "none",
+        "telephone_event": "no",  # the answer's SDP offers only PCMU
         "rtp_streams": "0",
         "one_way_audio": "",
+        "rtp_idle_s": "",
     }
 
 

@@ -1,6 +1,7 @@
 """Captures of real calls: sipp as caller and callee on loopback, recorded by tcpdump.
 
-Each capture is made once per module and read by several tests. The scenario
+Each capture is made once per test run (the `recorded` fixture in conftest.py)
+and read by several tests. The scenario
 files are in this folder; docs/capture.md says what each finding means.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,24 +17,7 @@ import pytest
 from wizard.capture.analyze import AnalyzedCall, Capture, read_capture
 from wizard.capture.records import CaptureError
 
-from ._sipp import record_call
-
-Recorder = Callable[[str, str, str], Path]
-
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorder:
-    made: dict[tuple[str, str, str], Path] = {}
-
-    def get(uac: str, uas: str, transport: str = "u1") -> Path:
-        key = (uac, uas, transport)
-        if key not in made:
-            made[key] = record_call(
-                tmp_path_factory.mktemp(Path(uac).stem), uac, uas, transport=transport
-            )
-        return made[key]
-
-    return get
+from .conftest import Recorder
 
 
 def only_call(capture: Capture) -> AnalyzedCall:
@@ -69,8 +52,11 @@ def test_a_normal_call_with_rtp_both_ways_and_rfc2833_digits(recorded: Recorder)
     assert found["session_expires"] == "1800"
     assert found["codec"] == "PCMA"
     assert found["dtmf"] == "rfc4733"
+    assert found["telephone_event"] == "yes"
     assert found["private_sdp"] == "no"
     assert found["one_way_audio"] == "no"
+    # Both sides play their audio straight after the answer; the digit follows.
+    assert float(found["rtp_idle_s"]) < 5.0
     streams = call.findings.rtp_streams
     by_payload = sorted((s.payload, s.packets, s.lost) for s in streams)
     # Audio each way (sipp replays the same 40 packets), and the digit's ten packets
@@ -135,6 +121,8 @@ def test_rtp_one_way_only(recorded: Recorder) -> None:
     found = call.findings.as_dict()
     assert found["status"] == "200"
     assert found["one_way_audio"] == "yes"
+    # The callee never sent audio: silent from the answer to the BYE.
+    assert float(found["rtp_idle_s"]) == float(found["answered_s"])
     invite = call.call.invite
     assert invite is not None
     streams = call.findings.rtp_streams

@@ -185,6 +185,9 @@ def test_negotiated_digits_not_seen_in_rtp_are_none(tmp_path: Path) -> None:
     frames += media(CALLER_MEDIA, CALLEE_MEDIA, list(range(1, 41)))
     with_rtp = read_capture(write_capture(tmp_path / "rtp.pcap", frames))
     assert with_rtp.calls[0].findings.dtmf == "none"
+    # Events were agreed all the same: the trees tell that apart from an answer
+    # without telephone-event.
+    assert with_rtp.calls[0].findings.as_dict()["telephone_event"] == "yes"
 
 
 def test_repeated_packets_do_not_hide_losses(tmp_path: Path) -> None:
@@ -195,3 +198,25 @@ def test_repeated_packets_do_not_hide_losses(tmp_path: Path) -> None:
     (call,) = capture_with(tmp_path, frames).calls
     (stream,) = call.findings.rtp_streams
     assert (stream.packets, stream.lost) == (50, 2)
+
+
+def test_idle_rtp_is_the_longer_silence_before_the_bye(tmp_path: Path) -> None:
+    # Answered at +2.0, BYE at +7.0. The caller talks until +6.78; the callee
+    # stops at +3.18 (50 packets from +2.2): silent for 3.8 s when the BYE comes.
+    (call,) = capture_with(
+        tmp_path,
+        media(CALLER_MEDIA, CALLEE_MEDIA, list(range(1, 230))),
+        media(CALLEE_MEDIA, CALLER_MEDIA, list(range(1, 50)), ssrc=0x55),
+    ).calls
+    assert call.findings.as_dict()["rtp_idle_s"] == "3.8"
+    assert call.findings.one_way_audio is False
+
+
+def test_a_side_that_never_sent_audio_is_idle_from_the_answer(tmp_path: Path) -> None:
+    (call,) = capture_with(tmp_path, media(CALLER_MEDIA, CALLEE_MEDIA, list(range(1, 230)))).calls
+    assert call.findings.rtp_idle_s == 5.0  # the whole call, 200 OK to BYE
+
+
+def test_no_audio_no_idle(tmp_path: Path) -> None:
+    (call,) = capture_with(tmp_path).calls
+    assert call.findings.as_dict()["rtp_idle_s"] == ""

@@ -204,7 +204,27 @@ def call_findings(call: Call) -> CallFindings:
     if audio:
         after = {s.toward for s in audio if s.stream.last_time >= ok.time}
         found.one_way_audio = len(after) == 1 if after else None
+        if bye is not None:
+            found.rtp_idle_s = _idle_before_bye(audio, ok.time, bye.time)
     return found
+
+
+def _idle_before_bye(audio: list[CallStream], answered: float, bye: float) -> float:
+    """The longer of the two sides' silences before the BYE: seconds since each
+    side last sent audio, counted from the answer for a side that sent none.
+
+    An idle-RTP timer ends the call after one side has been silent for a while,
+    so the side that stopped first is the one that tells."""
+    idle = 0.0
+    for toward in ("caller", "callee"):
+        times = [
+            s.stream.last_audio_time
+            for s in audio
+            if s.toward == toward and s.stream.last_audio_time is not None
+        ]
+        since = max([answered, *times])
+        idle = max(idle, bye - since)
+    return round(idle, 1)
 
 
 def _q850(call: Call, final: SipPacket | None) -> int | None:
@@ -251,6 +271,7 @@ def _media_findings(call: Call, found: CallFindings) -> None:
         fields = parse_sip(answer.text)
         found.codec = fields.codecs[0] if fields.codecs else None
         negotiated = fields.dtmf == "rfc4733"
+        found.telephone_event = negotiated
     info = any(
         m.method == "INFO" and "dtmf" in (m.message.get("content-type") or "").lower()
         for m in call.messages

@@ -23,8 +23,10 @@ FIELDS = (
     "private_sdp",
     "codec",
     "dtmf",
+    "telephone_event",
     "rtp_streams",
     "one_way_audio",
+    "rtp_idle_s",
 )
 """Every finding's name, in the order they are printed."""
 
@@ -77,8 +79,10 @@ class CallFindings:
     private_sdp: bool = False
     codec: str | None = None
     dtmf: str | None = None  # "rfc4733", "sip-info" or "none"
+    telephone_event: bool | None = None  # offered back in the answer's SDP
     rtp_streams: list[StreamFindings] = field(default_factory=list)
     one_way_audio: bool | None = None
+    rtp_idle_s: float | None = None
 
     def as_dict(self) -> dict[str, str]:
         """String values for routing; ``rtp_streams`` is the number of streams."""
@@ -95,8 +99,10 @@ class CallFindings:
             "private_sdp": _flag(self.private_sdp),
             "codec": _text(self.codec),
             "dtmf": _text(self.dtmf),
+            "telephone_event": _flag(self.telephone_event),
             "rtp_streams": str(len(self.rtp_streams)),
             "one_way_audio": _flag(self.one_way_audio),
+            "rtp_idle_s": "" if self.rtp_idle_s is None else f"{self.rtp_idle_s:.1f}",
         }
 
     def to_json(self) -> dict[str, object]:

@@ -45,6 +45,9 @@ class RtpStream:
     ssrc: int
     first_time: float
     last_time: float = 0.0
+    # The last packet that was audio, not an RFC 4733 event: a side that only
+    # sends digits is silent for an idle-RTP timer.
+    last_audio_time: float | None = None
     packets: int = 0
     duplicates: int = 0
     events: int = 0
@@ -108,6 +111,7 @@ class RtpStream:
         if self.is_event(payload_type, size):
             self.events += 1
             return
+        self.last_audio_time = stamp
         self._jitter(stamp, timestamp, payload_type)
 
     def _sequence(self, seq: int) -> None:
