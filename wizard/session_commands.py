@@ -15,14 +15,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.atomic import write_atomic
 from wizard.catalog import (
     Catalog,
     configured_dirs,
 )
 from wizard.model import Link, Tree
+from wizard.paths import home_dir
 from wizard.sanitize import strip_controls
 from wizard.session_lock import LOCK_WAIT, in_use, lock_session
-from wizard.store import Store, StoreError, home_dir, write_atomic
+from wizard.store import Store, StoreError
 
 if TYPE_CHECKING:
     from wizard.nodetable import WalkGraph

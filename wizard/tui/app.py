@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wizard.catalog import Catalog
+from wizard.paths import exports_dir
 from wizard.sanitize import strip_controls
 from wizard.session import Session, new_session_id, utc_now
 from wizard.session_lock import LOCK_WAIT, SessionLock, in_use, lock_session
 from wizard.startup import resume_gc
-from wizard.store import Recorder, SessionRow, Store, exports_dir, resume
+from wizard.store import Recorder, SessionRow, Store, resume
 from wizard.tui.incident import IncidentScreen
 from wizard.userconfig import UserConfig, describe
 

@@ -1,0 +1,50 @@
+"""Sessions on disk: the store, its recorder, and resuming a stored session.
+
+- `base`: what a store is (`SessionStore`), whichever database holds it, and
+  the row and error types every backend shares;
+- `sqlite`: the one backend today, a SQLite file in WAL mode in the home;
+- `recording`: `Recorder` and `resume`, which keep a live session and its
+  stored copy in step through any `SessionStore`.
+
+A second backend (PostgreSQL for a team's shared store, issue 13) is another
+module beside `sqlite`. No UI here: the TUI and the CLI commands both use this
+package.
+
+`home_dir`, `exports_dir`, `ENV_HOME` (now `wizard.paths`), `write_atomic`
+(`wizard.atomic`) and `save_export`, `EXPORT_SUFFIXES` (`wizard.notefile`) are
+still importable from here for the callers that have not moved to their new
+homes; new code imports them from there.
+"""
+
+from __future__ import annotations
+
+from wizard.atomic import write_atomic
+from wizard.notefile import EXPORT_SUFFIXES, save_export
+from wizard.paths import ENV_HOME, exports_dir, home_dir
+from wizard.store.base import SessionRow, SessionStore, StoreError
+from wizard.store.recording import Recorder, Resumed, resume, tree_changes
+from wizard.store.sqlite import BUSY_TIMEOUT_MS, DB_NAME, SCHEMA_VERSION, SQLiteStore
+
+# The SQLite store by its old name: callers that open or annotate "the store".
+Store = SQLiteStore
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "DB_NAME",
+    "ENV_HOME",
+    "EXPORT_SUFFIXES",
+    "SCHEMA_VERSION",
+    "Recorder",
+    "Resumed",
+    "SQLiteStore",
+    "SessionRow",
+    "SessionStore",
+    "Store",
+    "StoreError",
+    "exports_dir",
+    "home_dir",
+    "resume",
+    "save_export",
+    "tree_changes",
+    "write_atomic",
+]

@@ -1,0 +1,97 @@
+"""A live session kept in step with its stored copy: recording it, and resuming it.
+
+Both work on any `SessionStore`, so they stay the same when the store is not
+the SQLite file. Resuming replays the stored events on the trees loaded now
+(`Session.replay`, by node id); when a tree changed, the store is told which
+trees the session now runs on and which trailing events no longer fit, and
+those are set aside, never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from wizard.session import Session, utc_now
+from wizard.store.base import SessionRow, SessionStore, StoreError
+
+if TYPE_CHECKING:
+    from wizard.model import Tree
+    from wizard.nodetable import WalkGraph
+
+
+class Recorder:
+    """Keeps a stored session in step with a live one.
+
+    Call `sync()` after every action on the session: it appends the events
+    recorded since the last sync in one transaction. The TUI calls it before it
+    redraws, so what is on screen is always already on disk.
+    """
+
+    def __init__(self, store: SessionStore, session: Session, *, saved: int | None = None) -> None:
+        self.store = store
+        self.session = session
+        if saved is None:
+            store.create(session)
+            saved = len(session.events)
+        self.saved = saved
+
+    def sync(self) -> None:
+        new = self.session.events[self.saved :]
+        if not new:
+            return
+        self.store.append(self.session, new)
+        self.saved += len(new)
+
+
+@dataclass(slots=True)
+class Resumed:
+    session: Session
+    recorder: Recorder
+    dropped: int
+    # One line per tree that changed since the session pinned it.
+    changes: list[str]
+
+
+def tree_changes(row: SessionRow, trees: Mapping[str, Tree]) -> list[str]:
+    pinned = dict(row.trees) or {row.tree_id: (row.version, row.content_hash)}
+    changes = []
+    for tree_id, (version, digest) in sorted(pinned.items()):
+        tree = trees.get(tree_id)
+        if tree is None:
+            changes.append(f"tree '{tree_id}' is no longer loaded")
+        elif tree.content_hash != digest:
+            changes.append(
+                f"tree '{tree_id}' changed since the session started"
+                f" (v{version} -> v{tree.version})"
+            )
+    return changes
+
+
+def resume(
+    store: SessionStore,
+    row: SessionRow,
+    graph: WalkGraph,
+    trees: Mapping[str, Tree],
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> Resumed:
+    """Rebuild a stored session on the trees loaded now, replaying by node id."""
+    if row.tree_id not in trees:
+        raise StoreError(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
+    events = store.events(row.id)
+    session, dropped = Session.replay(
+        graph,
+        trees,
+        row.tree_id,
+        events,
+        session_id=row.id,
+        started_at=row.started,
+        clock=clock or utc_now,
+    )
+    changes = tree_changes(row, trees)
+    if changes or dropped:
+        store.rebase(session, dropped)
+    return Resumed(session, Recorder(store, session, saved=len(session.events)), dropped, changes)
