@@ -10,8 +10,9 @@ The lock is `flock` on `<home>/locks/<session>.lock`. The kernel releases it
 when the process ends, however it ends (kill -9 included), so a crash never
 leaves a session locked. Only a window that opens a session makes its lock
 file; looking (`in_use`) makes none. Lock files are tiny and kept: unlinking
-one races with a process that has just opened it. Where `fcntl` does not exist
-(Windows), or the file system cannot lock, nothing is locked.
+one races with a process that has just opened it. They are made 0600, in a
+0700 folder when edge-wizard makes it (`wizard.atomic`). Where `fcntl` does
+not exist (Windows), or the file system cannot lock, nothing is locked.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import re
 import time
 from pathlib import Path
 
+from wizard.atomic import private_dirs
+from wizard.paths import locks_dir
+
 try:
     import fcntl
 
@@ -29,7 +33,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     HAVE_FLOCK = False
 
-LOCK_DIR = "locks"
 # How long a window opening a session retries: longer than anyone's `in_use`
 # look, far shorter than anyone notices.
 LOCK_WAIT = 0.2
@@ -53,7 +56,7 @@ def _lock_path(home: Path, session_id: str) -> Path:
     name = session_id if re.fullmatch(r"[\w-]{1,80}", session_id, re.ASCII) else None
     if name is None:
         name = hashlib.sha256(session_id.encode()).hexdigest()
-    return home / LOCK_DIR / f"{name}.lock"
+    return locks_dir(home) / f"{name}.lock"
 
 
 def _open(path: Path, *, create: bool) -> int | None:
@@ -94,7 +97,7 @@ def lock_session(home: Path, session_id: str, *, wait: float = 0.0) -> SessionLo
         return SessionLock(session_id, None)
     path = _lock_path(home, session_id)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent)
     except OSError:
         return SessionLock(session_id, None)
     fd = _open(path, create=True)

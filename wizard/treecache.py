@@ -7,31 +7,34 @@ modification time (one stat per file, no reads), the working directory (paths
 in findings are shown relative to it) and the edge-wizard version. Any
 difference, or any problem with the cache file, means a fresh load.
 
-The file sits in $EDGE_WIZARD_HOME/cache/ beside the sessions database and is
-written only by edge-wizard (atomically). Unpickling runs code, so the file is
-read only when it and its folder belong to this user and nobody else can
-write them: a home shared with other users (or a cache folder another user
-made) is never trusted, and the trees are loaded from their files instead.
+The file sits in `$EDGE_WIZARD_HOME/cache/` beside the sessions database and
+is written only by edge-wizard, atomically and private to the user
+(`wizard.atomic`). Unpickling runs code, so the file is read only when it and
+its folder belong to this user and nobody else can write them: a home shared
+with other users (or a cache folder another user made) is never trusted, and
+the trees are loaded from their files instead.
 `edge-wizard validate` never uses it: CI always reads the files themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from wizard import __version__
+from wizard.atomic import write_atomic_bytes
 from wizard.catalog import Catalog, load_files, tree_files
+from wizard.paths import cache_dir
 
 CACHE_FORMAT = 2
 Signature = tuple[object, ...]
 
 
 def cache_file(home: Path) -> Path:
-    return home / "cache" / "trees.pickle"
+    return cache_dir(home) / "trees.pickle"
 
 
 def signature(files: Sequence[Path]) -> Signature:
@@ -66,18 +69,10 @@ def _read(path: Path, expected: Signature) -> Catalog | None:
 
 
 def _write(path: Path, key: Signature, catalog: Catalog) -> None:
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".trees-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((key, catalog), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError:
-        pass  # a cache that cannot be written only costs the next start-up
+    data = pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL)
+    # A cache that cannot be written only costs the next start-up.
+    with contextlib.suppress(OSError):
+        write_atomic_bytes(path, data)
 
 
 def load_cached(dirs: Sequence[Path], home: Path) -> Catalog:
