@@ -12,8 +12,10 @@ import pytest
 
 from wizard.catalog import load_files, tree_files
 from wizard.graph import build_graph
+from wizard.notefile import save_export
+from wizard.paths import home_dir
 from wizard.session import Session
-from wizard.store import Recorder, Store, StoreError, home_dir, resume, save_export
+from wizard.store import Recorder, Store, StoreError, resume
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 T0 = datetime(2026, 3, 14, 9, 0, 0, tzinfo=UTC)
