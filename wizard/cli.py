@@ -324,7 +324,18 @@ def cmd_walk(args: argparse.Namespace) -> int:
         answer = answers[index]
         index += 1
         try:
-            session.answer(answer)
+            if view.kind == "input" and view.parse == "pcap":
+                # The walk reads the file; the session keeps what was read.
+                from wizard.capture.answer import answer_with_capture
+                from wizard.capture.records import CaptureError
+
+                try:
+                    _err("read " + answer_with_capture(session, answer, call_id=args.call))
+                except CaptureError as exc:
+                    _err(f"answer {index} '{answer}' is not a capture that can be read: {exc}")
+                    return ExitCode.FAILED
+            else:
+                session.answer(answer)
         except AnswerError as exc:
             _err(f"answer {index} '{answer}' does not fit: {exc}")
             _err(f"the step was: {view.prompt}")
@@ -488,7 +499,8 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         description="Walk TREE non-interactively. Each step takes the next --answer: for a"
         " question, a label (any case) or its number; for an input, the value; for a"
         " resolution's verification, yes or no; for a check, pass, fail or error (or"
-        " --run-checks). Links are followed. Never prompts.",
+        " --run-checks). Links are followed. Never prompts. An input that reads a capture"
+        " (parse: pcap) takes the file's path.",
     )
     p.add_argument("tree", metavar="TREE", help="tree id (see `edge-wizard list`)")
     p.add_argument("-a", "--answer", action="append", default=[], metavar="A")
@@ -501,6 +513,12 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="run each check's network probe for real; without it a check takes"
         " --answer pass, fail or error",
+    )
+    p.add_argument(
+        "--call",
+        metavar="CALL-ID",
+        help="for a step that reads a capture (--answer FILE): the call to read when the"
+        " file holds several (a Call-ID or its unique start)",
     )
     p.set_defaults(func=cmd_walk)
 

@@ -55,6 +55,8 @@ def _step(
         extra["result"] = _clean(step.result)
     if step.fields:
         extra["parsed"] = {k: strip_controls(v) for k, v in step.fields.items() if v}
+    if step.capture is not None:
+        extra["capture"] = _clean(step.capture)
     if step.kind == "resolution":
         # The fix that was tried, so whoever takes over sees what was done.
         extra["title"] = str(render(data.get("title", "")))
@@ -85,9 +87,36 @@ def _evidence_lines(step: dict[str, Any]) -> list[str]:
             lines.append(f"{key}: {shown}")
         if "duration" in result:
             lines.append(f"duration: {float(result['duration']):.3f} s")
+    capture = step.get("capture")
+    if capture:
+        from wizard.capture.answer import finding_lines, summary
+
+        return [f"capture {summary(capture)}", *finding_lines(capture)]
     for key, value in (step.get("parsed") or {}).items():
         lines.append(f"parsed {key}: {value}")
     return lines
+
+
+LADDER_TITLE = "ladder (seconds from the capture's first packet):"
+
+
+def _ladder(step: dict[str, Any]) -> list[str]:
+    """A capture's ladder, for a step on the path (an abandoned one shows its findings only)."""
+    capture = step.get("capture")
+    if not capture or step["backtracked"]:
+        return []
+    from wizard.capture.answer import ladder_text
+
+    return ladder_text(capture)
+
+
+def _md_fenced(lines: list[str], indent: str) -> list[str]:
+    """Lines as a fenced code block: a ladder keeps its columns, and nothing in
+    it is read as Markdown. The fence is longer than any run of backticks in
+    the lines, so no line can close it."""
+    runs = [len(m) for line in lines for m in re.findall(r"`+", line)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return [f"{indent}{fence}", *(f"{indent}{line}".rstrip() for line in lines), f"{indent}{fence}"]
 
 
 def _ending(session: Session) -> dict[str, Any] | None:
@@ -286,6 +315,8 @@ def _markdown(data: dict[str, Any]) -> str:
         else:
             lines.append(f"{step['number']}. {_md(step['prompt'])} → **{_md(step['answer'])}**")
         lines += [f"    - {_md(line)}" for line in _evidence_lines(step)]
+        if ladder := _ladder(step):
+            lines += [f"    - {_md(LADDER_TITLE)}", *_md_fenced(ladder, "      ")]
         for note in step["notes"]:
             lines.append(f"    - _Note ({note['at']}):_ {_md(note['text'])}")
     if data["pending"]:
@@ -344,6 +375,8 @@ def _text(data: dict[str, Any]) -> str:
             continue
         lines.append(f"{marker}{step['prompt']} -> {step['answer']}{suffix}")
         lines += [f"       {line}" for line in _evidence_lines(step)]
+        if ladder := _ladder(step):
+            lines += [f"       {LADDER_TITLE}", *(f"         {line}".rstrip() for line in ladder)]
         for note in step["notes"]:
             lines.append(f"       Note ({note['at']}): {note['text']}")
     if data["pending"]:

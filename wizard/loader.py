@@ -17,6 +17,7 @@ from pathlib import Path
 import regex
 
 from wizard import yamlnodes
+from wizard.capture.findings import FIELDS as CAPTURE_FIELDS
 from wizard.model import (
     NODE_KINDS,
     TREE_ROLES,
@@ -102,7 +103,12 @@ PARSERS: dict[str, tuple[str, ...]] = {
         "privacy",
         "anonymous",
     ),
+    # A capture file's findings for one call (docs/capture.md).
+    "pcap": CAPTURE_FIELDS,
 }
+# Inputs whose value is a file, not text: a pattern has nothing to check, and
+# every route must name a field.
+FILE_PARSERS = frozenset({"pcap"})
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -389,6 +395,13 @@ class _SchemaReader:
                 )
             elif parse:
                 node.parse = parse[0]
+                if parse[0] in FILE_PARSERS and node.pattern_pos is not None:
+                    self.error(
+                        node.pattern_pos,
+                        "E104",
+                        f"{what} reads a capture file ('parse: {parse[0]}'): a 'pattern'"
+                        " has no text to check; route on its fields instead",
+                    )
             node.routes = self.routes(ynode, what, node.parse)
             nxt = self.string(ynode, "next", what)
             if nxt:
@@ -468,6 +481,13 @@ class _SchemaReader:
                     f" the fields are {', '.join(PARSERS[parse])}",
                 )
                 field = None
+            if match and "field" not in ymap.items and parse in FILE_PARSERS:
+                self.error(
+                    match[1],
+                    "E104",
+                    f"a route of {what} needs 'field': 'parse: {parse}' reads a file,"
+                    f" so only its fields ({', '.join(PARSERS[parse])}) can be matched",
+                )
             if match and nxt:
                 routes.append(
                     Route(match[0], nxt[0], match[1], nxt[1], field[0] if field else None)

@@ -21,6 +21,10 @@ from typing import Any, Literal
 from wizard import templates
 from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
 from wizard.nodetable import WalkGraph, node_name
+from wizard.routing import AnswerError as AnswerError
+from wizard.routing import BrokenTree as BrokenTree
+from wizard.routing import CaptureNeeded as CaptureNeeded
+from wizard.routing import route, tree_search
 from wizard.sanitize import strip_controls
 
 Outcome = Literal["fixed", "not-fixed", "escalated"]
@@ -32,24 +36,6 @@ _YES = {"yes", "y", "fixed", "1", "true"}
 _NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
 
 
-# Tree regexes are untrusted: a catastrophic pattern must not freeze a walk.
-REGEX_TIMEOUT = 0.3
-
-
-def tree_search(pattern: str, text: str) -> bool:
-    """`re.search` semantics for a tree's regex, bounded in time."""
-    import regex  # not before the first question: start-up is measured
-
-    try:
-        return regex.search(pattern, text, timeout=REGEX_TIMEOUT) is not None
-    except TimeoutError:
-        raise BrokenTree(
-            f"the tree's pattern {pattern!r} took too long on this value; report the tree"
-        ) from None
-    except (regex.error, OverflowError, RecursionError, ValueError) as exc:
-        raise BrokenTree(f"the tree's pattern {pattern!r} is invalid: {exc}") from None
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -59,22 +45,6 @@ def new_session_id(now: datetime) -> str:
     # os.urandom is what secrets.token_hex uses; importing secrets (hmac,
     # hashlib) cost ~1.5 ms of every start-up.
     return f"{now:%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
-
-
-class AnswerError(ValueError):
-    """An answer that does not fit the pending step. `options` lists what would."""
-
-    def __init__(self, message: str, options: list[str]) -> None:
-        super().__init__(message)
-        self.options = options
-
-
-class BrokenTree(AnswerError):
-    """The tree cannot be walked here (links in a loop, a link to nowhere).
-    `edge-wizard validate` reports these; a walk stops cleanly on them."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, [])
 
 
 class SessionEnded(RuntimeError):
@@ -133,6 +103,8 @@ class Step:
     result: dict[str, Any] | None = None
     # Fields parsed from an input with `parse:` (e.g. status, q850).
     fields: dict[str, str] = field(default_factory=dict)
+    # `parse: pcap`: the capture as read (`wizard.capture.answer.checked`).
+    capture: dict[str, Any] | None = None
     # A check whose probe could not run: the walk stayed on the node to ask by hand.
     stayed: bool = False
     # A resolution's checklist as it stood when it was answered: the 1-based
@@ -165,6 +137,8 @@ class View:
     params: dict[str, str] = field(default_factory=dict)
     manual: bool = False
     last_result: dict[str, Any] | None = None
+    # An input's `parse:` (`sip`, `pcap`); a `pcap` input is answered with a file.
+    parse: str = ""
 
 
 @dataclass(slots=True)
@@ -178,6 +152,7 @@ class _Resolved:
     fields: dict[str, str] = field(default_factory=dict)
     result: dict[str, Any] | None = None
     stay: bool = False  # a check that could not run: ask the same node by hand
+    capture: dict[str, Any] | None = None
 
 
 class Session:
@@ -258,8 +233,9 @@ class Session:
         for step in self.path:
             if not step.backtracked and step.kind == "input" and step.fields:
                 var = self.graph.nodes[step.node].get("var")
+                where = "the pasted text" if step.capture is None else "the capture"
                 for key in step.fields:
-                    words[f"{var}_{key}"] = f"(no {key.replace('_', ' ')} in the pasted text)"
+                    words[f"{var}_{key}"] = f"(no {key.replace('_', ' ')} in {where})"
         for fact in self.fact_details():
             words[fact.var] = fact.fallback or fact.default or templates.not_given(fact.var)
         return words
@@ -357,6 +333,7 @@ class Session:
             params=self.check_params(render) if kind == "check" else {},
             manual=failed is not None,
             last_result=failed,
+            parse=str(data.get("parse") or "") if kind == "input" else "",
         )
 
     # -- acting --------------------------------------------------------------
@@ -375,6 +352,14 @@ class Session:
         """Answer the pending step: a label or 1-based number, a value, or yes/no."""
         resolved = self._resolve_answer(text)
         self._record(Event("answer", self.clock(), node=self.current, value=resolved.canonical))
+
+    def answer_capture(self, record: Mapping[str, Any]) -> None:
+        """Answer a `parse: pcap` input with a capture already read
+        (`wizard.capture.answer.read_for_input`). The event keeps the record, so
+        a replay needs no file; raises AnswerError (nothing recorded) if it does not fit."""
+        resolved = self._resolve_capture(record)
+        value = json.dumps(resolved.capture, ensure_ascii=False)
+        self._record(Event("answer", self.clock(), node=self.current, key="capture", value=value))
 
     def record_check(
         self, result: Mapping[str, Any], outcome: str | None = None, reason: str = ""
@@ -445,7 +430,10 @@ class Session:
                     f"this answer was for {event.node}, but the session is at {self.current}",
                     self.options(),
                 )
-            self._apply_answer(event.value, event.at)
+            if event.key == "capture":
+                self._apply_resolved(self._resolve_capture(event.value), event.at)
+            else:
+                self._apply_answer(event.value, event.at)
         elif event.type == "check":
             if event.node != self.current or self.kind != "check":
                 raise AnswerError(
@@ -502,6 +490,10 @@ class Session:
                 raise AnswerError(f"'{cleaned}' is not one of the answers", labels)
             return _Resolved(chosen["label"], chosen["target"], chosen["label"])
         if kind == "input":
+            if data.get("parse") == "pcap":
+                raise CaptureNeeded(
+                    "this step reads a capture file (pcap or pcapng); give its path", []
+                )
             value = cleaned
             if not value:
                 raise AnswerError("a value is needed", [data.get("example") or ""])
@@ -516,14 +508,7 @@ class Session:
                 from wizard.sipparse import parse_sip
 
                 fields = parse_sip(value).as_dict()
-            for choice in data["choices"]:
-                if choice["kind"] != "route":
-                    continue
-                subject = fields.get(choice["field"], "") if choice.get("field") else value
-                if tree_search(choice["match"], subject):
-                    return _Resolved(value, choice["target"], value, fields=fields)
-            default = next((c for c in data["choices"] if c["kind"] == "default"), None)
-            return _Resolved(value, default["target"] if default else None, value, fields=fields)
+            return _Resolved(value, route(data, value, fields), value, fields=fields)
         if kind == "resolution":
             word = cleaned.casefold()
             if word in _YES:
@@ -541,6 +526,23 @@ class Session:
             return self._resolve_check(word, None)
         raise SessionEnded(f"a {kind} takes no answer")
 
+    def _resolve_capture(self, record: Mapping[str, Any] | str) -> _Resolved:
+        """What a capture record (or its JSON, from an event) means at the current node."""
+        if self.finished:
+            raise SessionEnded("the session has ended")
+        data = self.graph.nodes[self.current]
+        if self.kind != "input" or data.get("parse") != "pcap":
+            raise AnswerError("this step does not read a capture", self.options())
+        # Imported here: only a few inputs read captures (the module does not load dpkt).
+        from wizard.capture.answer import answer_text, checked
+
+        try:
+            capture = checked(json.loads(record) if isinstance(record, str) else dict(record))
+        except ValueError as exc:  # json.JSONDecodeError is one
+            raise AnswerError(f"the capture's record cannot be used: {exc}", []) from None
+        fields, text = capture["findings"], answer_text(capture)
+        return _Resolved(text, route(data, text, fields), text, fields=fields, capture=capture)
+
     def _apply_answer(self, text: str, at: datetime) -> None:
         self._apply_resolved(self._resolve_answer(text), at)
 
@@ -550,6 +552,7 @@ class Session:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
         step = Step(self.current, self.kind, self._prompt(), resolved.answer, at, target)
         step.result, step.fields, step.stayed = resolved.result, resolved.fields, resolved.stay
+        step.capture = resolved.capture
         if step.kind == "resolution":
             step.ticked = self.ticked()
         step.notes, self.pending_notes = self.pending_notes, []

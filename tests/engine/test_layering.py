@@ -17,6 +17,7 @@ CORE = [
     "wizard.validate",
     "wizard.report",
     "wizard.session",
+    "wizard.routing",
     "wizard.export",
     "wizard.templates",
     "wizard.sanitize",
@@ -42,6 +43,7 @@ CORE = [
     "wizard.capture.analyze",
     "wizard.capture.render",
     "wizard.capture.cli",
+    "wizard.capture.answer",
     "wizard.config",
     "wizard.userconfig",
 ]
