@@ -6,8 +6,9 @@ stops at that ending. Input nodes get a value that takes the wanted way out:
 for a route, a value that matches that route's regex and none of the routes
 before it; for the default `next`, a value that matches no route. A route on a
 parsed field (`parse: sip`, `field: status`) gets a SIP status line or Reason
-header whose parsed field matches. Check nodes are answered pass, fail or
-error by hand: no probe runs and nothing touches the network.
+header whose parsed field matches; an input that reads a capture (`parse:
+pcap`) gets a capture record whose findings match. Check nodes are answered
+pass, fail or error by hand: no probe runs and nothing touches the network.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from hypothesis import HealthCheck, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
+from wizard.capture.answer import checked
+from wizard.capture.findings import FIELDS
 from wizard.catalog import load_files, tree_files
 from wizard.graph import build_graph, node_name
 from wizard.session import Session
@@ -59,6 +62,8 @@ def walk_along(
             before_each(here)
         if data["kind"] == "question":
             session.answer(next(c["label"] for c in data["choices"] if c["target"] == there))
+        elif data["kind"] == "input" and data.get("parse") == "pcap":
+            session.answer_capture(capture_for(data, there))
         elif data["kind"] == "input":
             session.answer(_value_for(data, there))
         elif data["kind"] == "check":
@@ -179,6 +184,60 @@ def _parsed_value_for(data: dict[str, Any], target: str) -> str:
         ):
             return value
     pytest.fail(f"no sample SIP text for {data['tree']}/{data['id']} reaches {target}")
+
+
+# Candidate findings for routes on a capture's fields, tried in order; a field
+# not listed is tried as "" (the capture cannot tell) only.
+_FINDINGS: dict[str, tuple[str, ...]] = {
+    "status": (
+        "",
+        "487",
+        "200",
+        "401",
+        "402",
+        "403",
+        "404",
+        "408",
+        "410",
+        "480",
+        "486",
+        "488",
+        "500",
+        "502",
+        "503",
+        "603",
+    ),
+    "q850": ("", "16", "1", "17", "18", "19", "21", "22", "34", "65", "102"),
+    "ack_after_200": ("", "yes", "no"),
+    "refresh_answered": ("", "yes", "no"),
+    "private_sdp": ("no", "yes"),
+    "one_way_audio": ("", "no", "yes"),
+    "telephone_event": ("", "no", "yes"),
+    "codec": ("", "PCMU", "G729"),
+    "dtmf": ("", "none", "rfc4733", "sip-info"),
+    "rtp_idle_s": ("", "0.4", "25.0"),
+}
+
+
+def _routes_findings(data: dict[str, Any], findings: dict[str, str]) -> str | None:
+    for choice in data["choices"]:
+        if choice["kind"] == "route" and re.search(choice["match"], findings[choice["field"]]):
+            return str(choice["target"])
+    default = next((c for c in data["choices"] if c["kind"] == "default"), None)
+    return default["target"] if default else None
+
+
+def capture_for(data: dict[str, Any], target: str) -> dict[str, Any]:
+    """A capture record (as `wizard.capture.answer.read_for_input` makes one)
+    whose findings the engine routes to `target`: one or two fields set, the
+    rest as a capture that cannot tell."""
+    blank = {name: _FINDINGS.get(name, ("",))[0] for name in FIELDS}
+    singles = [{name: v} for name, values in _FINDINGS.items() for v in values]
+    for first, second in itertools.product([{}, *singles], repeat=2):
+        findings = blank | first | second
+        if _routes_findings(data, findings) == target:
+            return checked({"file": "test.pcap", "call_id": "test@x", "findings": findings})
+    pytest.fail(f"no capture findings for {data['tree']}/{data['id']} reach {target}")
 
 
 def _check_word(data: dict[str, Any], target: str) -> str:
