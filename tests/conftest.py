@@ -17,3 +17,5 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     # `validate` writes GitHub annotations by itself under GitHub Actions.
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setenv("EDGE_WIZARD_HOME", str(tmp_path / "home"))
+    # A developer's team store stays out too: every test starts on SQLite.
+    monkeypatch.delenv("EDGE_WIZARD_STORE", raising=False)

@@ -21,8 +21,20 @@ from wizard.store import Recorder, SessionStore, SQLiteStore, StoreError, resume
 GOOD = Path(__file__).parent / "fixtures" / "good"
 T0 = datetime(2026, 3, 14, 9, 0, 0, tzinfo=UTC)
 
+
+def _postgres(folder: Path) -> SessionStore:
+    # Imported here: psycopg is an optional extra; `cluster()` skips without it.
+    from pgstore.cluster import cluster
+
+    from wizard.store.postgres import PostgresStore
+
+    server = cluster()
+    return PostgresStore(server.url(server.database()), home=folder / "home")
+
+
 BACKENDS: dict[str, Callable[[Path], SessionStore]] = {
     "sqlite": lambda folder: SQLiteStore(folder / "sessions.sqlite3"),
+    "postgresql": _postgres,
 }
 
 

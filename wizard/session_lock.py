@@ -13,6 +13,15 @@ file; looking (`in_use`) makes none. Lock files are tiny and kept: unlinking
 one races with a process that has just opened it. They are made 0600, in a
 0700 folder when edge-wizard makes it (`wizard.atomic`). Where `fcntl` does
 not exist (Windows), or the file system cannot lock, nothing is locked.
+
+A window that holds a lock writes who it is into the file ("jdoe on desk-7"),
+so a refusal can name them (`holder`); the lock itself is the flock, never
+the text.
+
+Each store hands out its own locks (`SessionStore.locks`, a `SessionLocks`):
+the SQLite store's are `FileLocks` in its home; a shared PostgreSQL store
+adds an advisory lock on the server (`wizard.store.pglock`) so that one
+window per session holds across machines.
 """
 
 from __future__ import annotations
@@ -20,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
 import time
 from pathlib import Path
+from typing import Protocol
 
 from wizard.atomic import private_dirs
 from wizard.paths import locks_dir
@@ -49,6 +60,56 @@ class SessionLock:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
+
+
+class SessionLocks(Protocol):
+    """One window per session, wherever the store keeps its sessions."""
+
+    def lock(self, session_id: str, *, wait: float = 0.0) -> SessionLock | None:
+        """Take the session's lock, or None if another window holds it."""
+
+    def in_use(self, session_id: str) -> bool:
+        """Whether some window (this process included) has the session open."""
+
+    def holder(self, session_id: str) -> str:
+        """Who holds the session's lock ("jdoe on desk-7"), or "" if unknown."""
+
+
+def who_am_i() -> str:
+    """This window as a refusal names it: login and machine."""
+    try:
+        # Imported here: only a window that takes a lock needs it.
+        import getpass
+
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        login = "someone"
+    return f"{login} on {socket.gethostname()}"
+
+
+def busy_message(session_id: str, holder: str) -> str:
+    """The refusal `resume` shows for a session another window has open."""
+    by = f" ({holder})" if holder else ""
+    return (
+        f"session {session_id} is open in another edge-wizard window{by}; go on there,"
+        " or quit it there (q) and resume here"
+    )
+
+
+class FileLocks:
+    """`SessionLocks` as flock files in a home (see the module docstring)."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def lock(self, session_id: str, *, wait: float = 0.0) -> SessionLock | None:
+        return lock_session(self.home, session_id, wait=wait)
+
+    def in_use(self, session_id: str) -> bool:
+        return in_use(self.home, session_id)
+
+    def holder(self, session_id: str) -> str:
+        return holder(self.home, session_id)
 
 
 def _lock_path(home: Path, session_id: str) -> Path:
@@ -110,6 +171,7 @@ def lock_session(home: Path, session_id: str, *, wait: float = 0.0) -> SessionLo
             os.close(fd)
             return SessionLock(session_id, None)
         if locked:
+            _sign(fd)
             return SessionLock(session_id, fd)
         if time.monotonic() >= deadline:
             os.close(fd)
@@ -131,3 +193,24 @@ def in_use(home: Path, session_id: str) -> bool:
         return _flock(fd) is False
     finally:
         os.close(fd)  # also drops the lock taken to look
+
+
+def _sign(fd: int) -> None:
+    """Write who holds the lock into its file; a read-only descriptor writes nothing."""
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (who_am_i() + "\n").encode("utf-8", "replace"), 0)
+    except OSError:
+        pass
+
+
+def holder(home: Path, session_id: str) -> str:
+    """Who last held the session's lock, as its file says (see `_sign`)."""
+    from wizard.sanitize import strip_controls
+
+    try:
+        with open(_lock_path(home, session_id), "rb") as file:
+            text = file.read(200).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    return strip_controls(text).strip()

@@ -31,6 +31,7 @@ from typing import Any, Protocol, TypeVar
 
 from wizard.sanitize import strip_controls
 from wizard.session import Event, Session
+from wizard.session_lock import SessionLocks
 
 
 class StoreError(Exception):
@@ -53,6 +54,9 @@ class SessionRow:
     ticket: str
     operator: str
     steps: int
+    # The machine that last recorded a step (`socket.gethostname()`), so a
+    # team's list says where an incident is being worked.
+    host: str = ""
 
     @property
     def finished(self) -> bool:
@@ -75,13 +79,31 @@ class SessionRow:
             "steps": self.steps,
             "ticket": self.ticket,
             "operator": self.operator,
+            "host": self.host,
         }
 
 
 class SessionStore(Protocol):
     """The session store, whichever database holds it. See the module docstring."""
 
-    def close(self) -> None: ...
+    # One window per session, as this store's sessions are shared (a home's
+    # flock files, or advisory locks on a team's server as well).
+    locks: SessionLocks
+
+    def close(self) -> None:
+        """Let go of the store; a shared store first sends what is waiting, briefly."""
+
+    def describe(self) -> str:
+        """The store as messages name it: a path, or a URL with its password masked."""
+
+    @property
+    def waiting(self) -> int:
+        """Events recorded here that a shared server does not have yet (0 for SQLite)."""
+
+    @property
+    def saving(self) -> str:
+        """For the status line: "" while all is stored where it belongs, else
+        what an admin should know ("saved locally, 3 waiting")."""
 
     def create(self, session: Session) -> None:
         """Record a new session and whatever events it already has."""
@@ -105,6 +127,10 @@ class SessionStore(Protocol):
     def events(self, session_id: str) -> list[Event]:
         """The session's events in order, without those `rebase` set aside."""
 
+    def checkout(self, session_id: str) -> list[Event]:
+        """`events`, for a session about to be resumed here: a shared store also
+        makes ready to record more of it on this machine (`resume` calls it)."""
+
 
 # -- shared by the backends -------------------------------------------------
 
@@ -118,8 +144,9 @@ class Record(Protocol):
 R = TypeVar("R", bound=Record)
 
 
-def session_summary(session: Session) -> dict[str, object]:
-    """The summary columns of a session's row, refreshed with every append."""
+def session_summary(session: Session, host: str = "") -> dict[str, object]:
+    """The summary columns of a session's row, refreshed with every append
+    (`host`: the machine recording it)."""
     trees = {
         t: [session.trees[t].version, session.trees[t].content_hash] for t in session.trees_seen
     }
@@ -131,6 +158,7 @@ def session_summary(session: Session) -> dict[str, object]:
         "ticket": strip_controls(session.meta.get("ticket", "")),
         "operator": strip_controls(session.meta.get("operator", "")),
         "steps": len([s for s in session.active_steps() if not s.automatic]),
+        "host": strip_controls(host),
     }
 
 
@@ -162,6 +190,7 @@ def session_row(record: Record) -> SessionRow:
         ticket=record["ticket"],
         operator=record["operator"],
         steps=record["steps"],
+        host=record["host"],
     )
 
 

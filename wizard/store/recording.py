@@ -81,7 +81,7 @@ def resume(
     """Rebuild a stored session on the trees loaded now, replaying by node id."""
     if row.tree_id not in trees:
         raise StoreError(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
-    events = store.events(row.id)
+    events = store.checkout(row.id)
     session, dropped = Session.replay(
         graph,
         trees,

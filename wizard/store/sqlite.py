@@ -18,6 +18,7 @@ whole store stays private to the user.
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,7 +26,9 @@ from pathlib import Path
 
 from wizard.atomic import create_private
 from wizard.paths import home_dir
-from wizard.session import Event, Session
+from wizard.session import Event, Session, utc_now
+from wizard.session_lock import FileLocks, SessionLocks
+from wizard.store import schema
 from wizard.store.base import (
     SessionRow,
     SessionStore,
@@ -38,46 +41,27 @@ from wizard.store.base import (
 )
 
 DB_NAME = "sessions.sqlite3"
-SCHEMA_VERSION = 1
+# The schema's latest migration (`wizard.store.schema`), also kept in
+# `PRAGMA user_version` for tools that read only that.
+SCHEMA_VERSION = schema.LATEST
 BUSY_TIMEOUT_MS = 10_000
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id           TEXT PRIMARY KEY,
-    tree_id      TEXT NOT NULL,
-    version      INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    -- every tree the walk entered: {"tree-id": [version, "sha256"]}
-    trees        TEXT NOT NULL DEFAULT '{}',
-    started      TEXT NOT NULL,
-    updated      TEXT NOT NULL,
-    ended        TEXT,
-    outcome      TEXT,
-    ticket       TEXT NOT NULL DEFAULT '',
-    operator     TEXT NOT NULL DEFAULT '',
-    steps        INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS events (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id TEXT NOT NULL REFERENCES sessions(id),
-    type       TEXT NOT NULL,
-    at         TEXT NOT NULL,
-    node       TEXT NOT NULL DEFAULT '',
-    key        TEXT NOT NULL DEFAULT '',
-    value      TEXT NOT NULL DEFAULT '',
-    -- set when a resume after a tree change could not replay the event;
-    -- kept rather than deleted so nothing typed is ever lost
-    dropped    INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS events_by_session ON events(session_id, dropped, id);
-"""
+# See the module docstring and `benchmarks/store_step.py`.
+SYNCHRONOUS = "NORMAL"
 
 
 class SQLiteStore(SessionStore):
-    """The session database. One connection per process; every write is its own transaction."""
+    """The session database. One connection per process; every write is its own transaction.
 
-    def __init__(self, path: Path) -> None:
+    `host` is recorded with each write (the machine, `socket.gethostname()`
+    unless given); `synchronous` is the PRAGMA, for the benchmark.
+    """
+
+    def __init__(
+        self, path: Path, *, host: str | None = None, synchronous: str = SYNCHRONOUS
+    ) -> None:
         self.path = path
+        self.host = socket.gethostname() if host is None else host
+        self.locks: SessionLocks = FileLocks(path.parent)
         try:
             create_private(path)
             # isolation_level=None: we open transactions ourselves, so each
@@ -86,16 +70,38 @@ class SQLiteStore(SessionStore):
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.executescript(
-                "BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
-            )
+            self._db.execute(f"PRAGMA synchronous = {synchronous}")
+            self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the session store {path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        # Read first: an up-to-date file (every start but the first) takes no
+        # write lock, so opening never waits behind another window's write.
+        if schema.current_version(self._db, schema.SQLITE) == schema.LATEST:
+            return
+        with self._write() as db:
+            # Again under the write lock: another process may have migrated.
+            version = schema.current_version(db, schema.SQLITE)
+            todo = schema.pending(version, str(self.path))
+            if todo:
+                schema.apply(db, schema.SQLITE, todo, utc_now().isoformat())
+                db.execute(f"PRAGMA user_version = {schema.LATEST}")
 
     @classmethod
     def open_default(cls, env: Mapping[str, str] | None = None) -> SQLiteStore:
         return cls(home_dir(env) / DB_NAME)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    @property
+    def waiting(self) -> int:
+        return 0
+
+    @property
+    def saving(self) -> str:
+        return ""
 
     def close(self) -> None:
         self._db.close()
@@ -145,9 +151,9 @@ class SQLiteStore(SessionStore):
         )
         db.execute(
             "UPDATE sessions SET trees = :trees, updated = :updated, ended = :ended,"
-            " outcome = :outcome, ticket = :ticket, operator = :operator, steps = :steps"
-            " WHERE id = :id",
-            {**session_summary(session), "id": session.id},
+            " outcome = :outcome, ticket = :ticket, operator = :operator, steps = :steps,"
+            " host = :host WHERE id = :id",
+            {**session_summary(session, self.host), "id": session.id},
         )
 
     def rebase(self, session: Session, dropped: int) -> None:
@@ -197,3 +203,6 @@ class SQLiteStore(SessionStore):
             (session_id,),
         )
         return [Event.from_json(dict(r)) for r in rows]
+
+    def checkout(self, session_id: str) -> list[Event]:
+        return self.events(session_id)
