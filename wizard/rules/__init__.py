@@ -10,7 +10,9 @@ its rules with, what suppressions are checked against, and what
 docs/validation.md is generated from (`python docs/validation_regen.py`).
 
 A new rule goes in the family it belongs to, or in a new module added to
-`FAMILIES`, with a fixture under tests/fixtures/rules/.
+`FAMILIES`, with a fixture under tests/fixtures/rules/. Its number says what
+it is about: E0xx/W0xx reading a file or the settings, E1xx the schema, E2xx
+the structure of the trees and their graph, W3xx warnings about it.
 """
 
 from __future__ import annotations
