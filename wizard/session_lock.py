@@ -75,8 +75,8 @@ class SessionLocks(Protocol):
         """Who holds the session's lock ("jdoe on desk-7"), or "" if unknown."""
 
 
-def who_am_i() -> str:
-    """This window as a refusal names it: login and machine."""
+def who_am_i(host: str | None = None) -> str:
+    """This window as a refusal names it: login and machine (`host`, if given)."""
     try:
         # Imported here: only a window that takes a lock needs it.
         import getpass
@@ -84,7 +84,7 @@ def who_am_i() -> str:
         login = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers
         login = "someone"
-    return f"{login} on {socket.gethostname()}"
+    return f"{login} on {host or socket.gethostname()}"
 
 
 def busy_message(session_id: str, holder: str) -> str:

@@ -91,13 +91,15 @@ class AdvisoryLocks:
         surl: ServerURL,
         files: FileLocks,
         reader: Callable[[], pgserver.Connection | None],
+        host: str | None = None,
     ) -> None:
         self.surl = surl
         self.files = files
         self._reader = reader
         self._held: dict[str, ServerLock] = {}
         self._guard = threading.Lock()
-        self.name = (PREFIX + who_am_i())[:63]
+        # libpq keeps 63 bytes of it.
+        self.name = (PREFIX + who_am_i(host)).encode()[:63].decode("utf-8", "ignore")
 
     def _connect(self) -> pgserver.Connection:
         conn = pgserver.connect(self.surl, application_name=self.name)

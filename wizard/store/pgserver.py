@@ -26,6 +26,16 @@ Connection = psycopg.Connection[dict[str, Any]]
 # both create the tables. The number only has to be edge-wizard's own.
 MIGRATE_LOCK = 0x45572D4D  # "EW-M"
 AWAY = (psycopg.OperationalError, psycopg.InterfaceError)
+# A FATAL from the server is a refusal (a wrong password, no such database),
+# which waiting will not cure, unless it says the server is on its way down or up.
+PASSING = (
+    "starting up",
+    "shutting down",
+    "too many clients",
+    "recovery",
+    "terminating connection",
+    "server closed the connection",
+)
 
 
 class ServerAway(StoreError):
@@ -38,7 +48,10 @@ def talking(surl: ServerURL) -> Iterator[None]:
     try:
         yield
     except AWAY as exc:
-        raise ServerAway(scrub(f"{surl.masked()}: {exc}".strip(), surl.secrets())) from None
+        text = scrub(f"the team store {surl.masked()}: {exc}", surl.secrets())
+        if "FATAL:" in text and not any(word in text for word in PASSING):
+            raise StoreError(text) from None
+        raise ServerAway(text) from None
     except psycopg.Error as exc:
         raise StoreError(scrub(f"the team store {surl.masked()}: {exc}", surl.secrets())) from None
 

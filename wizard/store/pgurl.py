@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 SCHEMES = ("postgresql", "postgres")
 MASK = "***"
@@ -71,7 +71,8 @@ class ServerURL:
                 userinfo = userinfo.split(":", 1)[0] + ":" + MASK
             netloc = f"{userinfo}@{hostport}"
         query = [(k, MASK if k == "password" else v) for k, v in parse_qsl(parts.query)]
-        shown = urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*"), ""))
+        encoded = urlencode(query, safe="*", quote_via=quote)
+        shown = urlunsplit((parts.scheme, netloc, parts.path, encoded, ""))
         return scrub(shown, self.secrets())
 
     def with_defaults(self, **params: str) -> str:
@@ -80,9 +81,9 @@ class ServerURL:
         query = parse_qsl(parts.query)
         have = {k for k, _ in query}
         query += [(k, v) for k, v in params.items() if k not in have]
-        return urlunsplit(
-            (parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)
-        )
+        # quote, not quote_plus: libpq decodes %20 but keeps a "+" as it is.
+        encoded = urlencode(query, quote_via=quote)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, encoded, parts.fragment))
 
     def connect_url(self, **params: str) -> str:
         return self.with_defaults(connect_timeout=str(CONNECT_TIMEOUT), **params)

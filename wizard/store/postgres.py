@@ -96,7 +96,7 @@ class PostgresStore(SessionStore):
         except StoreError:
             self.journal.close()
             raise
-        self._locks = AdvisoryLocks(self.surl, FileLocks(self.home), self._server)
+        self._locks = AdvisoryLocks(self.surl, FileLocks(self.home), self._server, self.host)
         self.locks: SessionLocks = self._locks
         self.sender = Sender(self.surl, self.path, self.progress, on_reconnect=self._locks.revive)
         self.sender.start()
