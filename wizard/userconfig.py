@@ -5,6 +5,7 @@ Read only if present, from `config.toml` in the platform's user config folder
 $EDGE_WIZARD_CONFIG:
 
     theme = "textual-light"          # any theme the palette lists
+    store = "postgresql://me@db/team" # a team's session store (docs/team-store.md)
     [keymap]
     note = "ctrl+n"                  # binding id = key, or "key1,key2"
     back = "backspace,left"
@@ -73,7 +74,8 @@ def load_user_config(env: Mapping[str, str] | None = None) -> UserConfig:
         at = re.search(r"line (\d+)", str(exc))
         config.problems.append((int(at.group(1)) if at else 0, f"not valid TOML: {exc}"))
         return config
-    for key in sorted(set(data) - {"theme", "keymap"}):
+    # `store` is read by `wizard.store.select`, which checks the file's owner first.
+    for key in sorted(set(data) - {"theme", "keymap", "store"}):
         config.problems.append((config.line_of(key), f"unknown setting '{key}'"))
     theme = data.get("theme", "")
     if isinstance(theme, str):
