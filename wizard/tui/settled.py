@@ -16,14 +16,58 @@ from __future__ import annotations
 
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual
+from textual.widget import _RenderCache
 from textual.widgets import Static
 
 
 class SettledStatic(Static):
+    """A Static that also wraps its text once per step instead of twice.
+
+    Textual wraps a Static's content to measure its height for the layout, then
+    wraps it again to draw it. Here the rows made for the height are kept and
+    drawn, while the content, width and style are those they were made with.
+    """
+
+    _rows: tuple[Visual, int, Style, list[Strip]] | None = None
+
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
         return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    def _rows_for(self, width: int) -> list[Strip]:
+        visual = self._render()
+        style = self.visual_style
+        kept = self._rows
+        if kept is not None and kept[0] is visual and kept[1] == width and kept[2] == style:
+            return kept[3]
+        rows = Visual.to_strips(self, visual, width, None, style)
+        self._rows = (visual, width, style, rows)
+        return rows
+
+    @property
+    def _drawn_as_measured(self) -> bool:
+        # A selection is drawn into the rows, and alignment needs the final
+        # height: both take Textual's own way.
+        return self.text_selection is None and self.styles.content_align == ("left", "top")
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not width or not self._drawn_as_measured:
+            return super().get_content_height(container, viewport, width)
+        return len(self._rows_for(width))
+
+    def _render_content(self) -> None:
+        if not self._drawn_as_measured:
+            super()._render_content()
+            return
+        # _RenderCache is Textual's own (private) holder of drawn rows; textual
+        # is pinned exactly, and tests/tui/test_settled.py compares the result
+        # with a plain Static's.
+        self._render_cache = _RenderCache(self.size, self._rows_for(self.size.width))
+        self._dirty_regions.clear()
 
 
 class SettledVertical(Vertical):
