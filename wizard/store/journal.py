@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from wizard.session import Event, Session
-from wizard.store.base import SessionRow, event_values, session_row, session_summary
+from wizard.store.base import SessionRow, event_values, session_row
 from wizard.store.sqlite import BUSY_TIMEOUT_MS, SQLiteStore
 
 _OUTBOX = """
 CREATE TABLE IF NOT EXISTS outbox (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq         INTEGER PRIMARY KEY,
     op          TEXT NOT NULL,
     session_id  TEXT NOT NULL,
     base        INTEGER NOT NULL,
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS sent (
 );
 """
 
+SUMMARY_COLUMNS = ("trees", "updated", "ended", "outcome", "ticket", "operator", "steps", "host")
 ROW_COLUMNS = (
     "id, tree_id, version, content_hash, trees, started, updated, ended, outcome,"
     " ticket, operator, steps, host"
@@ -97,30 +98,61 @@ class Journal(SQLiteStore):
         else:
             super().__init__(path, host=host)
         self._db.executescript(_OUTBOX)
+        self._counts: dict[str, int] = {}
 
     # -- writing, with the outbox row in the same transaction ------------------
 
     def create(self, session: Session) -> None:
+        tree = session.tree
+        row = {
+            "tree_id": tree.id,
+            "version": tree.version,
+            "content_hash": tree.content_hash,
+            "started": session.started_at.isoformat(),
+        }
         with self._write() as db:
-            super().create(session)
-            tree = session.tree
-            row = {
-                "tree_id": tree.id,
-                "version": tree.version,
-                "content_hash": tree.content_hash,
-                "started": session.started_at.isoformat(),
-            }
-            self._enqueue(db, "create", session, 0, len(session.events), {"row": row})
+            db.execute(
+                "INSERT INTO sessions (id, tree_id, version, content_hash, started, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    session.id,
+                    tree.id,
+                    tree.version,
+                    tree.content_hash,
+                    row["started"],
+                    row["started"],
+                ),
+            )
+            self._counts[session.id] = 0
+            self._record(db, "create", session, session.events)
 
     def append(self, session: Session, events: list[Event]) -> None:
         with self._write() as db:
-            if not self._has(db, session.id):
+            if self._count(db, session.id) is None:
                 # Not resumed through `adopt` (a caller that built the session
                 # itself): keep it anyway, counting on the session's own log.
                 self._adopt_session(db, session, len(session.events) - len(events))
-            base = self._count(db, session.id)
-            super().append(session, events)
-            self._enqueue(db, "append", session, base, len(events), {})
+            self._record(db, "append", session, events)
+
+    def _record(
+        self,
+        db: sqlite3.Connection,
+        op: str,
+        session: Session,
+        events: list[Event],
+    ) -> None:
+        base = self._counts[session.id]
+        last, _ = self._append(db, session, events)
+        first = last - len(events) + 1 if last is not None else None
+        # No payload: the sender reads the session's row as it is when it
+        # sends (the latest summary is the one the server needs), which keeps
+        # a step to one small insert more than SQLite's.
+        db.execute(
+            "INSERT INTO outbox (op, session_id, base, first_event, last_event, payload)"
+            " VALUES (?, ?, ?, ?, ?, '{}')",
+            (op, session.id, base, first, last),
+        )
+        self._counts[session.id] = base + len(events)
 
     def rebase(self, session: Session, dropped: int) -> None:
         with self._write() as db:
@@ -136,35 +168,26 @@ class Journal(SQLiteStore):
             super().rebase(session, dropped)
             tree = session.tree
             pin = {"version": tree.version, "content_hash": tree.content_hash, "drop": drop}
-            self._enqueue(db, "rebase", session, len(flags), 0, pin)
+            db.execute(
+                "INSERT INTO outbox (op, session_id, base, first_event, last_event, payload)"
+                " VALUES (?, ?, ?, NULL, NULL, ?)",
+                (
+                    "rebase",
+                    session.id,
+                    len(flags),
+                    json.dumps(pin),
+                ),
+            )
 
-    def _enqueue(
-        self,
-        db: sqlite3.Connection,
-        op: str,
-        session: Session,
-        base: int,
-        added: int,
-        payload: dict[str, Any],
-    ) -> None:
-        last = db.execute("SELECT max(id) FROM events").fetchone()[0] if added else None
-        first = last - added + 1 if last is not None else None
-        payload["summary"] = session_summary(session, self.host)
-        db.execute(
-            "INSERT INTO outbox (op, session_id, base, first_event, last_event, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (op, session.id, base, first, last, json.dumps(payload)),
-        )
-
-    @staticmethod
-    def _has(db: sqlite3.Connection, session_id: str) -> bool:
-        found = db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return found is not None
-
-    @staticmethod
-    def _count(db: sqlite3.Connection, session_id: str) -> int:
-        found = db.execute("SELECT count(*) FROM events WHERE session_id = ?", (session_id,))
-        return int(found.fetchone()[0])
+    def _count(self, db: sqlite3.Connection, session_id: str) -> int | None:
+        """The events the journal holds of a session (kept in memory: one window
+        writes a session), or None for a session it does not hold."""
+        if session_id not in self._counts:
+            if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                return None
+            found = db.execute("SELECT count(*) FROM events WHERE session_id = ?", (session_id,))
+            self._counts[session_id] = int(found.fetchone()[0])
+        return self._counts[session_id]
 
     def _adopt_session(self, db: sqlite3.Connection, session: Session, before: int) -> None:
         tree = session.tree
@@ -184,6 +207,7 @@ class Journal(SQLiteStore):
             "INSERT INTO events (session_id, type, at, node, key, value) VALUES (?, ?, ?, ?, ?, ?)",
             [event_values(session.id, e) for e in session.events[: max(0, before)]],
         )
+        self._counts[session.id] = max(0, before)
 
     def row(self, session_id: str) -> SessionRow | None:
         """The local copy's row, by exact id."""
@@ -204,6 +228,7 @@ class Journal(SQLiteStore):
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             db.execute("DELETE FROM forks WHERE local_id = ?", (session_id,))
             insert_copy(db, "?", copy, session_id)
+            self._counts[session_id] = len(copy.events)
 
 
 def insert_copy(db: Any, param: str, copy: Copy, session_id: str) -> None:
@@ -243,12 +268,35 @@ class Outbox:
         return int(row[0]) if row else 0
 
     def after(self, seq: int, limit: int = 200) -> list[Op]:
-        rows = self._db.execute(
-            "SELECT seq, op, session_id, base, first_event, last_event, payload FROM outbox"
-            " WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        )
-        return [Op(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+        """Outbox rows after `seq`, each with its session's row as it is now."""
+        self._db.row_factory = sqlite3.Row
+        try:
+            rows = self._db.execute(
+                "SELECT o.seq, o.op, o.session_id AS local_id, o.base, o.first_event,"
+                " o.last_event, o.payload, s.* FROM outbox o"
+                " LEFT JOIN sessions s ON s.id = o.session_id"
+                " WHERE o.seq > ? ORDER BY o.seq LIMIT ?",
+                (seq, limit),
+            ).fetchall()
+        finally:
+            self._db.row_factory = None
+        ops = []
+        for r in rows:
+            payload = json.loads(r["payload"])
+            payload["row"] = {c: r[c] for c in ("tree_id", "version", "content_hash", "started")}
+            payload["summary"] = {c: r[c] for c in SUMMARY_COLUMNS}
+            ops.append(
+                Op(
+                    r["seq"],
+                    r["op"],
+                    r["local_id"],
+                    r["base"],
+                    r["first_event"],
+                    r["last_event"],
+                    payload,
+                )
+            )
+        return ops
 
     def events(self, op: Op) -> list[tuple[str, str, str, str, str]]:
         if op.first_event is None:
@@ -301,7 +349,10 @@ class Outbox:
                 " ON CONFLICT (one) DO UPDATE SET seq = excluded.seq",
                 (seq,),
             )
-            self._db.execute("DELETE FROM outbox WHERE seq <= ?", (seq,))
+            # The last row sent stays: a new row's seq is one more than the
+            # highest there, so it must never fall back to one already sent
+            # (AUTOINCREMENT would also do that, at a write more per step).
+            self._db.execute("DELETE FROM outbox WHERE seq < ?", (seq,))
         except BaseException:
             self._db.execute("ROLLBACK")
             raise

@@ -148,17 +148,14 @@ class PostgresStore(SessionStore):
     def create(self, session: Session) -> None:
         self.journal.create(session)
         self.progress.queued(len(session.events))
-        self.sender.wake()
 
     def append(self, session: Session, events: list[Event]) -> None:
         self.journal.append(session, events)
         self.progress.queued(len(events))
-        self.sender.wake()
 
     def rebase(self, session: Session, dropped: int) -> None:
         self.journal.rebase(session, dropped)
         self.progress.queued(0)
-        self.sender.wake()
 
     # -- reading: the server, and the journal for what it does not have yet ---------
 

@@ -1,8 +1,9 @@
 """The thread that passes a team store's outbox to the server, in order.
 
-A step writes the journal and wakes this thread (`Sender.wake`); it never
-waits for the network, so a slow or absent server cannot hold up a redraw.
-The thread sends each outbox row in its own transaction (`pgserver.apply`),
+A step writes the journal and goes on; it never waits for the network, so a
+slow or absent server cannot hold up a redraw. The thread looks for new rows
+every `POLL` (a step does not wake it, see
+`run`) and sends each outbox row in its own transaction (`pgserver.apply`),
 keeps how far it got in memory, and writes that down (pruning the outbox) only
 when it has caught up, so its writes rarely meet a step's. If it is stopped
 before that, the next start sends those rows again, which the server skips
@@ -31,6 +32,12 @@ RETRY_FIRST = 0.5
 RETRY_MAX = 15.0
 # Caught up for this long: write down how far, and prune the outbox.
 SETTLE = 1.0
+# How often the sender looks for new steps: a few frames, so a step is on the
+# server well before anyone could look from another machine; after QUIET s
+# with nothing to send, it looks every QUIET_POLL s.
+POLL = 0.05
+QUIET = 30.0
+QUIET_POLL = 0.5
 
 
 class Progress:
@@ -89,6 +96,7 @@ class Sender(threading.Thread):
         self._ending = threading.Event()
         self._conn: pgserver.Connection | None = None
         self._marked = progress.sent
+        self._last_busy = time.monotonic()
 
     def wake(self) -> None:
         self._wake.set()
@@ -124,10 +132,17 @@ class Sender(threading.Thread):
                     self._away()
                     self._ending.wait(RETRY_MAX)
                     continue
-                if not busy:
-                    self._wake.wait(SETTLE)
-                    if not self._wake.is_set():
-                        self._settle()
+                now = time.monotonic()
+                if busy:
+                    self._last_busy = now
+                    continue
+                if now - self._last_busy > SETTLE:
+                    self._settle()
+                # A step does not wake this thread: waking it would take the
+                # interpreter from the window just as it draws the step. It
+                # looks every POLL instead, often while the admin is at work.
+                recent = now - self._last_busy < QUIET
+                if self._wake.wait(POLL if recent else QUIET_POLL):
                     self._wake.clear()
         finally:
             self._settle()
