@@ -114,6 +114,7 @@ class IncidentScreen(Screen[None]):
         Binding("r", "run_check", "Run check", id="check-run"),
         Binding("o", "override_check", "Override", id="check-override"),
         Binding("escape", "cancel_check", "Cancel check", id="check-cancel"),
+        Binding("ctrl+o", "choose_capture", "Choose file", id="capture-choose"),
     ]
 
     def __init__(self, recorder: Recorder) -> None:
@@ -131,13 +132,15 @@ class IncidentScreen(Screen[None]):
         self._check_started: float | None = None
         self._check_worker: Worker[None] | None = None
         self._spinner: Timer | None = None
-        self._bindings_state = "none"
+        self._bindings_state = "none/False"
         # The step the input field was last emptied for.
         self._field_step: tuple[str, str, int] | None = None
         # A path panel update is waiting for the frame with the new step.
         self._path_pending = False
         # Notes closed with Esc before they were saved, per step they were for.
         self._note_drafts: dict[tuple[str, str, int], str] = {}
+        # The capture file being read for the step it was given at.
+        self._reading: tuple[tuple[str, str, int], str] | None = None
 
     @property
     def session(self) -> Session:
@@ -357,8 +360,10 @@ class IncidentScreen(Screen[None]):
                 checklist.focus()
         elif wanted:
             options.focus()
-        if check_state != self._bindings_state:
-            self._bindings_state = check_state
+        # The footer shows only the keys that apply: the check's, and Ctrl+O on a capture input.
+        bindings_state = f"{check_state}/{is_input and view.parse}"
+        if bindings_state != self._bindings_state:
+            self._bindings_state = bindings_state
             self.refresh_bindings()
 
     def _status(self, session: Session, view: View) -> Content:
@@ -397,9 +402,15 @@ class IncidentScreen(Screen[None]):
         parts: list[Content] = []
         if example:
             parts.append(Content.assemble(("Example: ", "bold"), render.plain(example)))
+        if self._reading is not None and self._reading[0] == self._step_key():
+            parts.append(render.styled(f"Reading {self._reading[1]} …", "italic"))
         if self._error:
             parts.append(render.styled(f"✗ {self._error}", "bold $error"))
-        parts.append(render.styled("Enter submits · Ctrl+J new line · Esc leaves the field", "dim"))
+        if self._reads_capture():
+            keys = "Enter reads the file · Ctrl+O chooses one · Esc leaves the field"
+        else:
+            keys = "Enter submits · Ctrl+J new line · Esc leaves the field"
+        parts.append(render.styled(keys, "dim"))
         self._put("#hint", render.lines(parts))
 
     # The text field and the checklist are mounted when first needed: most
@@ -540,6 +551,8 @@ class IncidentScreen(Screen[None]):
             self._put("#check", self._check_content("running"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose_capture":
+            return self._reads_capture()
         if action == "run_check":
             return self._check_state() in ("idle", "result")
         if action == "override_check":
@@ -678,6 +691,9 @@ class IncidentScreen(Screen[None]):
     def on_submit_area_submitted(self, event: SubmitArea.Submitted) -> None:
         event.stop()
         session = self.recorder.session
+        if self._reads_capture():
+            self._read_capture(event.value)
+            return
         try:
             session.answer(event.value)
         except AnswerError as exc:
@@ -696,7 +712,7 @@ class IncidentScreen(Screen[None]):
             return
         value = event.text_area.text
         self._error = ""
-        if value.strip():
+        if value.strip() and not self._reads_capture():
             try:
                 session.validate_answer(value)
             except AnswerError as exc:
@@ -715,6 +731,78 @@ class IncidentScreen(Screen[None]):
         for step in sorted(before ^ selected):
             session.tick(step, step in selected)
         self._commit()
+
+    # -- a capture file for a `parse: pcap` input -------------------------------
+
+    def _reads_capture(self) -> bool:
+        session = self.recorder.session
+        return session.kind == "input" and not session.finished and session.view().parse == "pcap"
+
+    def action_choose_capture(self) -> None:
+        if not self._reads_capture():
+            return
+        from pathlib import Path
+
+        from wizard.tui.capture_picker import CapturePicker, start_folder
+
+        field = self._field(create=False)
+        folder = start_folder(field.text if field is not None else "", Path.cwd())
+        step = self._step_key()
+
+        def chosen(path: Path | None) -> None:
+            if path is None or step != self._step_key():
+                return
+            if field is not None:
+                field.load_text(str(path))
+            self._read_capture(str(path))
+
+        self.app.push_screen(CapturePicker(folder), chosen)
+
+    def _read_capture(self, typed: str) -> None:
+        if self._reading is not None and self._reading[0] == self._step_key():
+            self.app.bell()  # one file at a time
+            return
+        from wizard.capture.answer import capture_path
+
+        self._error = ""
+        self._reading = (self._step_key(), capture_path(typed).name or typed.strip())
+        self._show_hint(self.recorder.session.view().example, "")
+        self.run_worker(
+            self._read_capture_file(typed, self._reading[0]),
+            name="capture",
+            group="capture",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _read_capture_file(self, typed: str, step: tuple[str, str, int]) -> None:
+        """Read in a thread (a large capture takes a moment), answer on the UI thread."""
+        import asyncio
+
+        from wizard.capture.answer import read_for_input, summary
+        from wizard.capture.records import CaptureError
+
+        record: dict[str, Any] | None = None
+        try:
+            record = await asyncio.to_thread(read_for_input, typed)
+        except CaptureError as exc:
+            self._error = str(exc)
+        except Exception as exc:  # a reader bug must not take the incident down
+            self._error = f"the capture could not be read: {exc or type(exc).__name__}"
+        self._reading = None
+        if step != self._step_key():
+            return  # the admin moved on while it was read: nothing is recorded
+        if record is None:
+            self._show_hint(self.recorder.session.view().example, "")
+            return
+        try:
+            self.recorder.session.answer_capture(record)
+        except (AnswerError, SessionEnded) as exc:
+            self._error = str(exc)
+            self._show_hint(self.recorder.session.view().example, "")
+            return
+        self.notify(f"Read {summary(record)}", markup=False)
+        self._after()
 
     def action_back(self) -> None:
         if self.recorder.session.back():
