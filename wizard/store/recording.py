@@ -38,6 +38,12 @@ class Recorder:
             saved = len(session.events)
         self.saved = saved
 
+    @property
+    def saving(self) -> str:
+        """What the status line says about saving ("" while all is where it
+        belongs, "saved locally, 3 waiting" while a team's server is away)."""
+        return self.store.saving
+
     def sync(self) -> None:
         new = self.session.events[self.saved :]
         if not new:

@@ -62,17 +62,22 @@ def elapsed(since: datetime, now: datetime) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def status_line(session: Session, view: View, width: int = 200) -> Content:
+def status_line(session: Session, view: View, width: int = 200, saving: str = "") -> Content:
     """Timer, tree and the whole session id, in `width` cells. The id is what a
-    colleague resumes or exports by, so the title gives way first."""
+    colleague resumes or exports by, so the title gives way first. `saving` is
+    the store's word when steps wait on this machine for a team's server
+    (`SessionStore.saving`, "saved locally, 3 waiting"): it comes after the id,
+    in warning colours, and the title gives way to it too."""
     tree = session.trees[view.tree]
     timer = f"⏱ {elapsed(session.started_at, session.clock())}"
     title = " ".join(strip_controls(tree.title).split())
     version = f" v{tree.version}"
     sep, label = "  ·  ", "session "
-    if cell_len(timer + sep + title + version + sep + label + session.id) > width:
+    saved = f"{sep}{strip_controls(saving)}" if saving else ""
+    if cell_len(timer + sep + title + version + sep + label + session.id + saved) > width:
         sep, label = " · ", ""
-    room = width - cell_len(timer + sep + version + sep + label + session.id)
+        saved = f"{sep}{strip_controls(saving)}" if saving else ""
+    room = width - cell_len(timer + sep + version + sep + label + session.id + saved)
     if cell_len(title) > room:
         title = title[: max(0, room - 1)].rstrip() + "…" if room > 1 else ""
     return Content.assemble(
@@ -82,6 +87,7 @@ def status_line(session: Session, view: View, width: int = 200) -> Content:
         version,
         (sep + label, "dim"),
         session.id,
+        (saved, "bold $text-warning"),
     )
 
 
