@@ -10,11 +10,9 @@ import time
 
 from wizard.probes.base import Deadline, Verdict, bare_host, hostport, is_ip, secs
 
-SPECIAL_INVALID = (".invalid", ".invalid.")
-
 
 class ResolveFailed(Exception):
-    """The name did not resolve. ``definite`` is True for NXDOMAIN-like answers."""
+    """The name did not resolve. `definite` is True for NXDOMAIN-like answers."""
 
     def __init__(self, message: str, *, definite: bool) -> None:
         super().__init__(message)
@@ -26,7 +24,7 @@ class NoAnswer(Exception):
 
 
 def is_special_invalid(name: str) -> bool:
-    """RFC 6761 section 6.4: ``invalid`` and names under it never resolve.
+    """RFC 6761 section 6.4: `invalid` and names under it never resolve.
 
     The probes answer these locally, so no query leaves the machine.
     """
@@ -71,10 +69,10 @@ def resolve(
     socktype: int = socket.SOCK_STREAM,
     family: int = socket.AF_UNSPEC,
 ) -> list[tuple[int, str]]:
-    """Resolve ``host`` with getaddrinfo (so /etc/hosts counts), bounded by ``deadline``.
+    """Resolve `host` with getaddrinfo (so /etc/hosts counts), bounded by `deadline`.
 
-    Returns ``[(family, address), ...]`` in the resolver's order. Raises
-    :class:`ResolveFailed` or :class:`NoAnswer`.
+    Returns `[(family, address), ...]` in the resolver's order. Raises
+    `ResolveFailed` or `NoAnswer`.
     """
     h = bare_host(host)
     if is_ip(h):
@@ -95,7 +93,7 @@ def resolve(
 
 
 class ConnectFailed(Exception):
-    """TCP connect failed on every address. ``kind`` is refused, timeout or unreachable."""
+    """TCP connect failed on every address. `kind` is refused, timeout or unreachable."""
 
     def __init__(self, message: str, kind: str) -> None:
         super().__init__(message)
@@ -105,9 +103,9 @@ class ConnectFailed(Exception):
 def connect_tcp(
     addrs: list[tuple[int, str]], port: int, deadline: Deadline
 ) -> tuple[socket.socket, str, float]:
-    """Connect to the first address that accepts, within ``deadline``.
+    """Connect to the first address that accepts, within `deadline`.
 
-    Returns ``(socket, "address:port", connect_seconds)``. Raises :class:`ConnectFailed`.
+    Returns `(socket, "address:port", connect_seconds)`. Raises `ConnectFailed`.
     """
     failures: list[str] = []
     kinds: list[str] = []

@@ -1,34 +1,41 @@
-"""Types shared by every probe: parameter specs, probe specs, results, deadlines.
+"""Types shared by every probe: probe specs, verdicts, results, deadlines.
 
-Nothing here touches the network. Nothing under ``wizard.probes`` imports
-Textual or Rich: the probes run the same from the TUI, the CLI and tests.
+The parameter specs and the checks on their values are `wizard.probes.params`,
+which this module builds on; the names every probe takes from there
+(`ParamSpec`, `Params`, `format_value`, `is_ip`, `valid_host`...) can be
+imported from here too. Nothing here touches the network. Nothing under
+`wizard.probes` imports Textual or Rich: the probes run the same from the
+TUI, the CLI and tests.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import math
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from wizard.probes.params import ParamKind as ParamKind
+from wizard.probes.params import Params as Params
+from wizard.probes.params import ParamSpec as ParamSpec
+from wizard.probes.params import ProbeParamError as ProbeParamError
+from wizard.probes.params import coerce_for_display
+from wizard.probes.params import format_value as format_value
+from wizard.probes.params import is_ip as is_ip
+from wizard.probes.params import valid_host as valid_host
+
 Outcome = Literal["pass", "fail", "error"]
-"""``pass``: the target answered and the answer is healthy.
-``fail``: the network gave a definite unhealthy answer, *including silence*
+"""`pass`: the target answered and the answer is healthy.
+`fail`: the network gave a definite unhealthy answer, *including silence*
 (no answer within the timeout is a finding: a firewall dropping packets).
-``error``: the probe could not ask its question (bad parameters, a name that
-does not resolve for a probe other than ``dns``, a local failure)."""
+`error`: the probe could not ask its question (bad parameters, a name that
+does not resolve for a probe other than `dns`, a local failure)."""
 
 OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error")
 
 Evidence = dict[str, object]
 """Ordered mapping of str to str, int, float, bool or list of str."""
-
-
-class ProbeParamError(ValueError):
-    """Raised by :func:`coerce_params` when a parameter is missing, unknown or ill-typed."""
 
 
 class Verdict(NamedTuple):
@@ -39,47 +46,6 @@ class Verdict(NamedTuple):
     evidence: Evidence
 
 
-ParamKind = Literal[
-    "host", "ip", "url", "ws_url", "proxy", "regex", "status_list", "path", "dns_name"
-]
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One parameter of a probe.
-
-    ``type`` is one of ``str``, ``int``, ``float``, ``bool``. Values always arrive as
-    strings (trees are text) and are coerced. ``minimum``/``maximum`` bound numbers,
-    ``kind`` adds a syntax check for strings (a host name, a URL, a regex...).
-    """
-
-    name: str
-    type: type
-    required: bool
-    default: object | None
-    help: str
-    choices: tuple[str, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    kind: ParamKind | None = None
-
-    def describe(self) -> str:
-        """One line for ``probe --list`` and docs: ``name (int, default 5, 0.1..60): help``."""
-        bits = [self.type.__name__]
-        if self.required:
-            bits.append("required")
-        elif self.default is not None:
-            bits.append(f"default {format_value(self.default)}")
-        if self.choices:
-            bits.append("one of " + "|".join(self.choices))
-        if self.minimum is not None or self.maximum is not None:
-            lo = "" if self.minimum is None else format_value(self.minimum)
-            hi = "" if self.maximum is None else format_value(self.maximum)
-            bits.append(f"{lo}..{hi}")
-        return f"{self.name} ({', '.join(bits)}): {self.help}"
-
-
-Params = Mapping[str, object]
 SyncRunner = Callable[[Params, "Deadline"], Verdict]
 AsyncRunner = Callable[[Params, "Deadline"], Awaitable[Verdict]]
 
@@ -89,7 +55,7 @@ class ProbeSpec:
     """A built-in probe: its name, a one-line summary and its parameters.
 
     Trees can only name a probe and give it parameters; the code that runs is
-    fixed here. ``target(params)`` gives the exact thing that will be contacted,
+    fixed here. `target(params)` gives the exact thing that will be contacted,
     to show the admin before running.
     """
 
@@ -100,7 +66,7 @@ class ProbeSpec:
     runner: SyncRunner = field(repr=False, compare=False, kw_only=True)
     async_runner: AsyncRunner | None = field(default=None, repr=False, compare=False, kw_only=True)
     extra_budget_param: str | None = field(default=None, repr=False, kw_only=True)
-    """A parameter (seconds) added to ``timeout`` for the wall-clock bound (websocket ``hold``)."""
+    """A parameter (seconds) added to `timeout` for the wall-clock bound (websocket `hold`)."""
 
     def param(self, name: str) -> ParamSpec | None:
         for p in self.params:
@@ -109,13 +75,11 @@ class ProbeSpec:
         return None
 
     def target(self, params: Mapping[str, object]) -> str:
-        """Human-readable exact target, e.g. ``sip:carrier.example:5060 over udp``.
+        """Human-readable exact target, e.g. `sip:carrier.example:5060 over udp`.
 
         Accepts raw string parameters (as a tree gives them) or coerced ones.
         Never raises: with bad parameters it shows what it was given.
         """
-        from wizard.probes.params import coerce_for_display
-
         try:
             return self.describe_target(coerce_for_display(self, params))
         except Exception:  # pragma: no cover - defensive: display must never fail
@@ -142,8 +106,8 @@ def _as_float(value: object, default: float) -> float:
 class ProbeResult:
     """The structured result of one probe run.
 
-    ``evidence`` is an ordered mapping of str to str, int, float, bool or list of
-    str; ``to_json()`` is JSON-serialisable as is.
+    `evidence` is an ordered mapping of str to str, int, float, bool or list of
+    str; `to_json()` is JSON-serialisable as is.
     """
 
     probe: str
@@ -153,7 +117,7 @@ class ProbeResult:
     duration: float
 
     def to_json(self) -> dict[str, object]:
-        """``{"probe", "outcome", "summary", "evidence", "duration"}``."""
+        """`{"probe", "outcome", "summary", "evidence", "duration"}`."""
         return {
             "probe": self.probe,
             "outcome": self.outcome,
@@ -191,17 +155,8 @@ class Deadline:
         return time.monotonic() >= self.end
 
 
-def format_value(value: object) -> str:
-    """Compact display of a parameter value (``5`` not ``5.0``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def secs(value: float) -> str:
-    """Seconds for a summary: ``2s``, ``0.5s``."""
+    """Seconds for a summary: `2s`, `0.5s`."""
     return f"{format_value(round(value, 3))}s"
 
 
@@ -210,37 +165,14 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000.0, 2)
 
 
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
-
-
-def is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def valid_host(text: str) -> bool:
-    """A DNS host name or an IP literal (IPv6 optionally in brackets). Nothing else."""
-    if not text or len(text) > 253:
-        return False
-    if text.startswith("[") and text.endswith("]"):
-        return is_ip(text[1:-1]) and ":" in text
-    if is_ip(text):
-        return True
-    name = text[:-1] if text.endswith(".") else text
-    return bool(name) and all(_HOST_LABEL.match(label) for label in name.split("."))
-
-
 def bare_host(text: str) -> str:
-    """``[::1]`` -> ``::1``."""
+    """`[::1]` -> `::1`."""
     if text.startswith("[") and text.endswith("]"):
         return text[1:-1]
     return text
 
 
 def hostport(host: str, port: int) -> str:
-    """``host:port`` with IPv6 in brackets."""
+    """`host:port` with IPv6 in brackets."""
     h = bare_host(host)
     return f"[{h}]:{port}" if ":" in h else f"{h}:{port}"

@@ -1,22 +1,22 @@
-"""Checking and coercing probe parameters (always given as strings by trees)."""
+"""Probe parameters: what each one is (`ParamSpec`), and checking and coercing
+the values trees give them (always as strings).
+
+Below `wizard.probes.base`, which builds the probe specs on these: nothing
+here imports it, and the functions that take a whole probe spec read it
+through `Spec`, the little of it they use.
+"""
 
 from __future__ import annotations
 
-import difflib
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
 from urllib.parse import SplitResult, urlsplit
 
-from wizard.probes.base import (
-    Params,
-    ParamSpec,
-    ProbeParamError,
-    ProbeSpec,
-    format_value,
-    is_ip,
-    valid_host,
-)
+from wizard.hints import did_you_mean as did_you_mean
 
 TEMPLATE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _TRUE = {"true", "yes", "on", "1"}
@@ -25,14 +25,99 @@ _STATUS_TOKEN = re.compile(r"^(?:[1-6]xx|[1-6]\d\d|[1-6]\d\d-[1-6]\d\d)$")
 MAX_VALUE_LEN = 2048
 
 
-def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
-    """`` (did you mean 'x'?)`` or the empty string."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+class ProbeParamError(ValueError):
+    """Raised by `coerce_params` when a parameter is missing, unknown or ill-typed."""
+
+
+ParamKind = Literal[
+    "host", "ip", "url", "ws_url", "proxy", "regex", "status_list", "path", "dns_name"
+]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a probe.
+
+    `type` is one of `str`, `int`, `float`, `bool`. Values always arrive as
+    strings (trees are text) and are coerced. `minimum`/`maximum` bound numbers,
+    `kind` adds a syntax check for strings (a host name, a URL, a regex...).
+    """
+
+    name: str
+    type: type
+    required: bool
+    default: object | None
+    help: str
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    kind: ParamKind | None = None
+
+    def describe(self) -> str:
+        """One line for `probe --list` and docs: `name (int, default 5, 0.1..60): help`."""
+        bits = [self.type.__name__]
+        if self.required:
+            bits.append("required")
+        elif self.default is not None:
+            bits.append(f"default {format_value(self.default)}")
+        if self.choices:
+            bits.append("one of " + "|".join(self.choices))
+        if self.minimum is not None or self.maximum is not None:
+            lo = "" if self.minimum is None else format_value(self.minimum)
+            hi = "" if self.maximum is None else format_value(self.maximum)
+            bits.append(f"{lo}..{hi}")
+        return f"{self.name} ({', '.join(bits)}): {self.help}"
+
+
+Params = Mapping[str, object]
+
+
+class Spec(Protocol):
+    """What the checks below read of a probe's spec (`wizard.probes.base.ProbeSpec`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def params(self) -> tuple[ParamSpec, ...]: ...
+
+    def param(self, name: str) -> ParamSpec | None: ...
+
+
+def format_value(value: object) -> str:
+    """Compact display of a parameter value (`5` not `5.0`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+
+
+def is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def valid_host(text: str) -> bool:
+    """A DNS host name or an IP literal (IPv6 optionally in brackets). Nothing else."""
+    if not text or len(text) > 253:
+        return False
+    if text.startswith("[") and text.endswith("]"):
+        return is_ip(text[1:-1]) and ":" in text
+    if is_ip(text):
+        return True
+    name = text[:-1] if text.endswith(".") else text
+    return bool(name) and all(_HOST_LABEL.match(label) for label in name.split("."))
 
 
 def parse_status_list(text: str) -> tuple[str, ...]:
-    """``"2xx,3xx,405"`` -> ``("2xx", "3xx", "405")``; raises ValueError when malformed."""
+    """`"2xx,3xx,405"` -> `("2xx", "3xx", "405")`; raises ValueError when malformed."""
     tokens = tuple(t.strip().lower() for t in text.split(",") if t.strip())
     if not tokens:
         raise ValueError("empty status list")
@@ -57,7 +142,7 @@ def status_matches(status: int, tokens: tuple[str, ...]) -> bool:
 
 
 def split_url(text: str, schemes: tuple[str, ...]) -> SplitResult:
-    """Parse and check a URL: scheme in ``schemes``, a valid host, a valid port."""
+    """Parse and check a URL: scheme in `schemes`, a valid host, a valid port."""
     if any(c.isspace() for c in text) or any(ord(c) < 32 for c in text):
         raise ValueError("URL contains whitespace or control characters")
     parts = urlsplit(text)
@@ -71,7 +156,7 @@ def split_url(text: str, schemes: tuple[str, ...]) -> SplitResult:
 
 
 def proxy_address(text: str) -> tuple[str, int]:
-    """``http://proxy.example:3128`` -> ``("proxy.example", 3128)``."""
+    """`http://proxy.example:3128` -> `("proxy.example", 3128)`."""
     parts = split_url(text, ("http",))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValueError("proxy must be http://host:port with no path")
@@ -106,7 +191,7 @@ def _check_kind(spec: ParamSpec, value: str) -> None:
 
 
 def coerce_value(spec: ParamSpec, raw: object) -> object:
-    """Coerce one value to ``spec.type`` and check choices, range and syntax.
+    """Coerce one value to `spec.type` and check choices, range and syntax.
 
     Raises ValueError with a message naming the problem (not the parameter).
     """
@@ -163,7 +248,7 @@ def coerce_value(spec: ParamSpec, raw: object) -> object:
     return value
 
 
-def _problems(spec: ProbeSpec, raw: Mapping[str, object], *, templates_ok: bool) -> list[str]:
+def _problems(spec: Spec, raw: Mapping[str, object], *, templates_ok: bool) -> list[str]:
     problems: list[str] = []
     names = [p.name for p in spec.params]
     for key in raw:
@@ -188,11 +273,11 @@ def _problems(spec: ProbeSpec, raw: Mapping[str, object], *, templates_ok: bool)
     return problems
 
 
-def problems_for(spec: ProbeSpec, raw: Mapping[str, object], *, templates_ok: bool) -> list[str]:
+def problems_for(spec: Spec, raw: Mapping[str, object], *, templates_ok: bool) -> list[str]:
     return _problems(spec, raw, templates_ok=templates_ok)
 
 
-def coerce_with_spec(spec: ProbeSpec, raw: Mapping[str, object]) -> dict[str, object]:
+def coerce_with_spec(spec: Spec, raw: Mapping[str, object]) -> dict[str, object]:
     problems = _problems(spec, raw, templates_ok=False)
     if problems:
         raise ProbeParamError("; ".join(problems))
@@ -205,7 +290,7 @@ def coerce_with_spec(spec: ProbeSpec, raw: Mapping[str, object]) -> dict[str, ob
     return out
 
 
-def coerce_for_display(spec: ProbeSpec, raw: Params) -> dict[str, object]:
+def coerce_for_display(spec: Spec, raw: Params) -> dict[str, object]:
     """Best effort: coerced where possible, the raw value where not, defaults filled."""
     out: dict[str, object] = {}
     for p in spec.params:
@@ -220,7 +305,7 @@ def coerce_for_display(spec: ProbeSpec, raw: Params) -> dict[str, object]:
 
 
 def readable_file(path: str) -> str | None:
-    """A problem with ``path`` as a CA file, or None."""
+    """A problem with `path` as a CA file, or None."""
     if not os.path.isfile(path):
         return f"ca_file '{path}' does not exist or is not a file"
     if not os.access(path, os.R_OK):
