@@ -1,4 +1,4 @@
-"""Where trees come from: the built-in set, EDGE_WIZARD_TREES and --trees."""
+"""Where trees come from: the built-in set, `$EDGE_WIZARD_TREES` and `--trees`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def builtin_tree_dir() -> Path:
 
 
 def configured_dirs(extra: Sequence[Path] = (), env: dict[str, str] | None = None) -> list[Path]:
-    """Built-in trees first, then EDGE_WIZARD_TREES, then --trees, without repeats."""
+    """Built-in trees first, then `$EDGE_WIZARD_TREES`, then `--trees`, without repeats."""
     environ = os.environ if env is None else env
     dirs = [builtin_tree_dir()]
     dirs += [Path(p) for p in environ.get(ENV_TREES, "").split(os.pathsep) if p]
@@ -51,7 +51,7 @@ class MissingPath(Exception):
 
 
 def tree_files(paths: Iterable[Path], strict: bool = False) -> list[Path]:
-    """Files named directly, plus the *.yaml/*.yml files in named folders, sorted.
+    """Files named directly, plus the `*.yaml`/`*.yml` files in named folders, sorted.
 
     With `strict`, a path that does not exist raises MissingPath; otherwise it is
     skipped (a configured folder that is not there is not an error).
@@ -81,6 +81,9 @@ class Catalog:
     # Trees whose id another file already took, kept so validation can report them.
     duplicates: list[Tree] = field(default_factory=list)
     io_errors: list[str] = field(default_factory=list)
+    # Why each tree that cannot be walked cannot, once `wizard.walkable` has
+    # worked it out; the tree cache keeps it with the trees.
+    unwalkable: dict[str, str] | None = None
 
 
 def load_files(files: Iterable[Path]) -> Catalog:
@@ -103,7 +106,3 @@ def load_files(files: Iterable[Path]) -> Catalog:
         else:
             catalog.trees[tree.id] = tree
     return catalog
-
-
-def load_catalog(extra_dirs: Sequence[Path] = ()) -> Catalog:
-    return load_files(tree_files(configured_dirs(extra_dirs)))

@@ -2,7 +2,8 @@
 
 `edge-wizard run TREE` is measured against a bare Textual app, and importing
 PyYAML and the loader and parsing the trees is a large part of the difference.
-The cache holds the loaded Catalog, keyed by every tree file's path, size and
+The cache holds the loaded Catalog, with which trees can be walked
+(`wizard.walkable`), keyed by every tree file's path, size and
 modification time (one stat per file, no reads), the working directory (paths
 in findings are shown relative to it) and the edge-wizard version. Any
 difference, or any problem with the cache file, means a fresh load.
@@ -29,7 +30,8 @@ from wizard.atomic import write_atomic_bytes
 from wizard.catalog import Catalog, load_files, tree_files
 from wizard.paths import cache_dir
 
-CACHE_FORMAT = 2
+# 3: the catalog carries its walk verdicts (`Catalog.unwalkable`).
+CACHE_FORMAT = 3
 Signature = tuple[object, ...]
 
 
@@ -87,5 +89,11 @@ def load_cached(dirs: Sequence[Path], home: Path) -> Catalog:
     if catalog is None:
         catalog = load_files(files)
         if not catalog.io_errors:
+            # Imported here: only a change of the tree files pays for the
+            # validator. The verdicts are saved with the trees, so a cached
+            # start-up never runs it (see `wizard.walkable`).
+            from wizard.walkable import settle
+
+            settle(catalog)
             _write(path, key, catalog)
     return catalog

@@ -121,6 +121,4 @@ def test_building_the_command_line_imports_no_capture_reader() -> None:
     assert result.returncode == 0, result.stderr
     # The loader knows the findings' names (routes match them): that module is a
     # table of names and a dataclass, not the reader.
-    assert result.stdout.strip().splitlines()[-1] == (
-        "['wizard.capture.cli', 'wizard.capture.findings']"
-    )
+    assert result.stdout.strip().splitlines()[-1] == ("['wizard.capture.findings']")

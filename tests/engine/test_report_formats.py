@@ -21,6 +21,7 @@ from wizard import cli, report
 from wizard.catalog import display_path
 from wizard.cli import main
 from wizard.codes import CODES
+from wizard.commands import trees
 
 ROOT = Path(__file__).parents[2]
 RULES = ROOT / "tests" / "fixtures" / "rules"
@@ -220,7 +221,7 @@ def test_resolve_format() -> None:
 
 
 def test_cli_offers_every_report_format() -> None:
-    assert (report.AUTO, *report.FORMATS) == cli.REPORT_FORMATS
+    assert (report.AUTO, *report.FORMATS) == trees.REPORT_FORMATS
 
 
 # -- standard input -----------------------------------------------------------

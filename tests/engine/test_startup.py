@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from wizard import cli, startup
+from wizard import cli, gcpause, startup
 
 
 @pytest.fixture(autouse=True)
@@ -28,13 +28,13 @@ def test_entry_point_runs_the_cli_with_the_collector_paused(
 
 def test_resume_freezes_what_is_alive_and_collects_again() -> None:
     gc.disable()
-    startup.resume_gc()
+    gcpause.resume_gc()
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
 
 
 def test_resume_leaves_a_running_collector_alone() -> None:
-    startup.resume_gc()
+    gcpause.resume_gc()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 

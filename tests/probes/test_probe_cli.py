@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from wizard.probes.cli import add_probe_parser, run_probe_command
+from wizard.commands.probe import register, run_probe_command
 
 from ._servers import LOOPBACK, free_port
 
@@ -17,9 +17,9 @@ from ._servers import LOOPBACK, free_port
 def _run(*argv: str) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser(prog="edge-wizard")
     sub = parser.add_subparsers(dest="command")
-    add_probe_parser(sub)
+    register(sub)
     args = parser.parse_args(["probe", *argv])
-    assert args.handler is run_probe_command
+    assert args.func is run_probe_command
     out, err = io.StringIO(), io.StringIO()
     code = run_probe_command(args, out=out, err=err)
     return code, out.getvalue(), err.getvalue()

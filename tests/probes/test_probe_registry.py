@@ -289,7 +289,7 @@ async def test_async_bad_params_and_unknown_probe() -> None:
 
 def test_import_keeps_textual_and_rich_out() -> None:
     code = (
-        "import sys, wizard.probes, wizard.probes.cli, wizard.sipparse\n"
+        "import sys, wizard.probes, wizard.commands.probe, wizard.sipparse\n"
         "from wizard.probes import run_probe\n"
         "run_probe('dns', {'name': 'localhost'})\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"

@@ -13,8 +13,9 @@ from textual.widgets import Static
 
 from wizard.catalog import Catalog, load_files, tree_files
 from wizard.graph import build_graph
+from wizard.launch import Launch
 from wizard.store import Store
-from wizard.tui.app import Launch, WizardApp, create_app
+from wizard.tui.app import WizardApp, create_app
 from wizard.tui.path_view import PathView
 
 FIXTURES = Path(__file__).parent / "fixtures"

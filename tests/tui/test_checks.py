@@ -340,7 +340,8 @@ from pathlib import Path
 from tests.tui.conftest import GOOD, catalog_of
 from wizard.nodetable import build_node_table
 from wizard.store import Store
-from wizard.tui.app import Launch, create_app
+from wizard.launch import Launch
+from wizard.tui.app import create_app
 
 async def main(tree, folder):
     catalog = catalog_of(folder)

@@ -1,4 +1,4 @@
-"""run/resume/sessions/export as registered by wizard.session_commands."""
+"""run/resume/sessions/export as registered by wizard.commands.sessions."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_headless_commands_never_import_textual(walked: Session, isolated_home: 
         "from tests.tui.cli_parser import run\n"
         f"run('sessions'); run('export', '{walked.id}', '--trees', r'{GOOD}')\n"
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules\n"
-        "import wizard.store, wizard.session_commands\n"
+        "import wizard.store, wizard.commands.sessions\n"
         "assert 'textual' not in sys.modules\n"
     )
     result = fresh_python(code)
@@ -103,9 +103,10 @@ def test_headless_commands_never_import_textual(walked: Session, isolated_home: 
 def test_run_and_resume_take_the_trees_from_the_cache(
     walked: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wizard import session_commands, treecache
+    from wizard import treecache
+    from wizard.commands import sessions as session_commands
+    from wizard.launch import Launch
     from wizard.store import home_dir
-    from wizard.tui.app import Launch
 
     launches: list[Launch] = []
     monkeypatch.setattr(session_commands, "_launch", lambda launch: launches.append(launch) or 0)
@@ -138,9 +139,9 @@ def test_resume_refuses_a_session_open_in_another_window(
 def test_resume_without_an_id_skips_sessions_open_elsewhere(
     walked: Session, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wizard import session_commands
+    from wizard.commands import sessions as session_commands
+    from wizard.launch import Launch
     from wizard.session_lock import in_use, lock_session
-    from wizard.tui.app import Launch
 
     catalog = load_files(tree_files([GOOD]))
     older = Session(build_graph(catalog.trees.values()), catalog.trees, "demo-phone")
@@ -163,3 +164,51 @@ def test_resume_without_an_id_skips_sessions_open_elsewhere(
     launch.lock.release()
     assert other_window is not None
     other_window.release()
+
+
+ROUND = """\
+id: round
+title: Round in circles
+summary: A question that can lead back to itself.
+version: 1
+start: ask
+nodes:
+  ask:
+    kind: question
+    text: Did the restart help?
+    answers:
+      - label: "Yes"
+        next: done
+      - label: Try again
+        next: ask
+    sources: [inferred]
+  done:
+    kind: resolution
+    title: Nothing more to do
+    steps: [Close the ticket.]
+    sources: [inferred]
+"""
+
+
+def test_run_refuses_what_walk_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One walkability check: a cycle (E208) loads cleanly, so only the validator
+    sees it; `run` refuses the tree as `walk` does, with the same message,
+    before the terminal is taken over."""
+    from wizard.commands import sessions
+
+    launches: list[object] = []
+    monkeypatch.setattr(sessions, "_launch", lambda launch: launches.append(launch) or 0)
+    trees = tmp_path / "trees"
+    trees.mkdir()
+    (trees / "round.yaml").write_text(ROUND)
+    assert run("walk", "round", "--trees", str(trees), "-a", "1") == 2
+    refused = capsys.readouterr().err
+    assert "E208 cycle: round/ask -> round/ask (1 error;" in refused
+    assert run("run", "round", "--trees", str(trees)) == 2
+    assert capsys.readouterr().err == refused
+    # From the tree cache too: the verdict is kept with the trees.
+    assert run("run", "round", "--trees", str(trees)) == 2
+    assert capsys.readouterr().err == refused
+    assert launches == []

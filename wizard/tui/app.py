@@ -1,13 +1,14 @@
-"""The edge-wizard Textual app and its one factory, used by the CLI and the tests alike."""
+"""The edge-wizard Textual app and its one factory, used by the CLI and the tests alike.
+
+The app owns the session, the store, the locks and the screen stack. Screens
+and the palette ask it for things by posting `wizard.tui.messages`; what they
+need to show they read through a small protocol of their own (the picker's
+`PickerSource`, the palette's `PaletteSource`), so none of them imports this
+module.
+"""
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
@@ -15,53 +16,23 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wizard.catalog import Catalog
-from wizard.paths import exports_dir
+from wizard.gcpause import resume_gc
+from wizard.hints import did_you_mean
+from wizard.launch import Launch
+from wizard.nodetable import build_node_table
 from wizard.sanitize import strip_controls
-from wizard.session import Session, new_session_id, utc_now
-from wizard.session_lock import LOCK_WAIT, SessionLock, in_use, lock_session
-from wizard.startup import resume_gc
-from wizard.store import Recorder, SessionRow, Store, resume
+from wizard.session import Session
+from wizard.session_lock import LOCK_WAIT, SessionLock
+from wizard.store import Recorder, SessionRow, resume
+from wizard.tui import messages
 from wizard.tui.incident import IncidentScreen
 from wizard.userconfig import UserConfig, describe
+from wizard.walkable import walk_problem
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from wizard.nodetable import WalkGraph
     from wizard.tui.commands import PaletteCommand
-
-
-def login_name() -> str:
-    try:
-        return strip_controls(getpass.getuser())
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return ""
-
-
-@dataclass
-class Launch:
-    """Everything the app needs, prepared headless by the CLI (or a test)."""
-
-    catalog: Catalog
-    graph: WalkGraph
-    store: Store
-    tree_id: str | None = None
-    resume: SessionRow | None = None
-    clock: Callable[[], datetime] = utc_now
-    new_id: Callable[[datetime], str] = new_session_id
-    operator: str = field(default_factory=login_name)
-    exports: Path = field(default_factory=exports_dir)
-    # The incident header at the start of a new session (Escape skips it).
-    ask_header: bool = True
-    # `run` and `resume` load only the trees the walk can reach; this loads
-    # every tree, when the picker or the palette's tree list first needs them.
-    load_all: Callable[[], Catalog] | None = None
-    # The resumed session's lock, already taken by `edge-wizard resume`.
-    lock: SessionLock | None = None
-    # Shown as notifications once the first screen is up.
-    notes: list[str] = field(default_factory=list)
-    # The admin's theme and keymap (wizard.userconfig), none by default.
-    user_config: UserConfig = field(default_factory=UserConfig)
 
 
 def _commands_provider() -> type[Provider]:
@@ -97,7 +68,6 @@ class WizardApp(App[int]):
         # The lock of the session this window shows (see wizard.session_lock).
         self._lock: SessionLock | None = launch.lock
         self._startup_notes: list[str] = list(launch.notes)
-        self._problems: dict[str, str | None] = {}
 
     # -- state ----------------------------------------------------------------
 
@@ -113,30 +83,24 @@ class WizardApp(App[int]):
         """
         load_all, self.launch.load_all = self.launch.load_all, None
         if load_all is not None:
-            from wizard.nodetable import build_node_table
-
             catalog = load_all()
             self.launch.catalog = self.catalog = catalog
             self.launch.graph = build_node_table(catalog.trees.values())
-            self._problems.clear()
         return self.catalog
 
     def list_sessions(self) -> list[SessionRow]:
         return self.launch.store.sessions()
 
-    def load_problem(self, tree_id: str) -> str | None:
-        if tree_id not in self._problems:
-            from wizard.session_commands import load_problem
-
-            self._problems[tree_id] = load_problem(self.catalog, tree_id)
-        return self._problems[tree_id]
+    def walk_problem(self, tree_id: str) -> str | None:
+        """Why the tree cannot be walked, or None (`wizard.walkable`)."""
+        return walk_problem(self.catalog, tree_id)
 
     def _take_lock(self, session_id: str) -> SessionLock | None:
         """The lock for the session this window is about to show (the one it
         holds, if it is the same session), or None if another window has it."""
         if self._lock is not None and self._lock.session_id == session_id:
             return self._lock
-        return lock_session(self.launch.store.path.parent, session_id, wait=LOCK_WAIT)
+        return self.launch.store.locks.lock(session_id, wait=LOCK_WAIT)
 
     def _keep_lock(self, lock: SessionLock) -> None:
         """The window now shows `lock`'s session: let go of the one before."""
@@ -148,7 +112,7 @@ class WizardApp(App[int]):
         """Whether another window (not this one) has the session open."""
         if self._lock is not None and self._lock.session_id == session_id:
             return False
-        return in_use(self.launch.store.path.parent, session_id)
+        return self.launch.store.locks.in_use(session_id)
 
     def _new_recorder(self, tree_id: str) -> Recorder:
         started = self.launch.clock()
@@ -200,9 +164,10 @@ class WizardApp(App[int]):
         if launch.tree_id is not None:
             self.recorder = self._new_recorder(launch.tree_id)
             return IncidentScreen(self.recorder)
+        # Imported here: `run` and `resume` draw an incident first, not this.
         from wizard.tui.picker import PickerScreen
 
-        return PickerScreen()
+        return PickerScreen(self)
 
     def apply_user_config(self, config: UserConfig) -> list[str]:
         """Theme and keymap from the admin's own config file; the problems, as
@@ -227,8 +192,6 @@ class WizardApp(App[int]):
                 if binding_id in known:
                     keymap[binding_id] = keys
                     continue
-                from wizard.loader import did_you_mean
-
                 problems.append(
                     describe(
                         config,
@@ -290,7 +253,7 @@ class WizardApp(App[int]):
             self.edit_header(first=True)
 
     def start_tree(self, tree_id: str) -> None:
-        problem = self.load_problem(tree_id)
+        problem = self.walk_problem(tree_id)
         if problem:
             self.notify(f"Cannot start this tree: {problem}", severity="error", markup=False)
             return
@@ -321,6 +284,7 @@ class WizardApp(App[int]):
             self.start_tree(self.session.tree_id)
 
     def open_picker(self) -> None:
+        # Imported here, as in `get_default_screen`.
         from wizard.tui.picker import PickerScreen
 
         self.all_trees()
@@ -330,10 +294,11 @@ class WizardApp(App[int]):
             self._pop_to(picker)
             picker.reload()
         else:
-            self.push_screen(PickerScreen())
+            self.push_screen(PickerScreen(self))
 
     def edit_header(self, *, first: bool) -> None:
         """The incident header: ticket, operator and facts; Escape skips."""
+        # Imported here: a resumed session's first frame has no dialog.
         from wizard.tui.dialogs import HeaderDialog
 
         recorder = self.recorder
@@ -367,12 +332,15 @@ class WizardApp(App[int]):
         self.push_screen(HeaderDialog(title, fields), done)
 
     def open_export(self) -> None:
+        # Imported here: the export screen and the note's formats load when a
+        # note is first made.
         from wizard.tui.export_screen import ExportScreen
 
         if self.session is not None:
             self.push_screen(ExportScreen(self.session, self.launch.exports))
 
     def copy_note(self) -> None:
+        # Imported here: the note's formats load when a note is first made.
         from wizard.export import render
         from wizard.tui.export_screen import COPY_MESSAGE
 
@@ -387,6 +355,7 @@ class WizardApp(App[int]):
         self.exit(0)
 
     def action_keys(self) -> None:
+        # Imported here, as in `edit_header`.
         from wizard.tui.dialogs import KeysDialog
 
         rows: list[tuple[str, str, str]] = []
@@ -413,25 +382,57 @@ class WizardApp(App[int]):
                 (
                     "Export the ticket note",
                     "Markdown, text or JSON; copy or save",
-                    self.open_export,
+                    messages.OpenExport(),
                 ),
-                ("Copy the ticket note", "Markdown, to the terminal's clipboard", self.copy_note),
+                (
+                    "Copy the ticket note",
+                    "Markdown, to the terminal's clipboard",
+                    messages.CopyNote(),
+                ),
                 (
                     f"Restart: {strip_controls(title)}",
                     "A new session; this one is kept",
-                    self.restart,
+                    messages.Restart(),
                 ),
             ]
-        commands.append(("Open the tree picker", "Trees and unfinished sessions", self.open_picker))
+        commands.append(
+            ("Open the tree picker", "Trees and unfinished sessions", messages.OpenPicker())
+        )
         for tree in sorted(self.all_trees().trees.values(), key=lambda t: t.title.casefold()):
             commands.append(
                 (
                     f"Jump to tree: {strip_controls(tree.title)}",
                     "Start a new session there; this one is kept",
-                    partial(self.start_tree, tree.id),
+                    messages.StartTree(tree.id),
                 )
             )
         return commands
+
+    # -- what the screens ask for (wizard.tui.messages) -------------------------
+
+    def on_start_tree(self, message: messages.StartTree) -> None:
+        self.start_tree(message.tree_id)
+
+    def on_resume_session(self, message: messages.ResumeSession) -> None:
+        self.resume_session(message.session_id)
+
+    def on_restart(self, message: messages.Restart) -> None:
+        self.restart()
+
+    def on_open_picker(self, message: messages.OpenPicker) -> None:
+        self.open_picker()
+
+    def on_open_export(self, message: messages.OpenExport) -> None:
+        self.open_export()
+
+    def on_copy_note(self, message: messages.CopyNote) -> None:
+        self.copy_note()
+
+    def on_edit_header(self, message: messages.EditHeader) -> None:
+        self.edit_header(first=False)
+
+    def on_quit_kept(self, message: messages.QuitKept) -> None:
+        self.action_quit_kept()
 
 
 def binding_ids() -> set[str]:

@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+# A palette entry: its name, its help line, and what choosing it asks of the app.
+PaletteCommand = tuple[str, str, Message]
 
-PaletteCommand = tuple[str, str, Callable[[], object]]
+
+class PaletteSource(Protocol):
+    """What the palette reads from the app: the entries that fit its state now."""
+
+    def palette_commands(self) -> list[PaletteCommand]: ...
 
 
 class WizardCommands(Provider):
-    """Commands come from the app (`palette_commands`), so they follow its state."""
+    """Entries come from the app, so they follow its state; choosing one posts
+    its message to the app (`wizard.tui.messages`)."""
 
     def _commands(self) -> list[PaletteCommand]:
-        app: WizardApp = self.app  # type: ignore[assignment]
-        return app.palette_commands()
+        return cast(PaletteSource, self.app).palette_commands()
 
     async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+        for name, help_text, message in self._commands():
+            yield DiscoveryHit(name, partial(self.app.post_message, message), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
+        for name, help_text, message in self._commands():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(name), partial(callback), text=name, help=help_text
+                    score,
+                    matcher.highlight(name),
+                    partial(self.app.post_message, message),
+                    text=name,
+                    help=help_text,
                 )

@@ -60,8 +60,9 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
                 classes="dialog-hint",
             )
         # A key line instead of a Footer: the header is in the first frame, and
-        # composing a Footer's keys was about a fifth of the start-up. It also
-        # covers the incident screen's footer, whose keys do not apply here.
+        # a Footer composes a widget per key, a large share of the start-up
+        # (benchmarks/tui_startup.py). It also covers the incident screen's
+        # footer, whose keys do not apply here.
         yield Static(
             Content.assemble(
                 (" esc ", "bold $footer-key-foreground"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,14 +12,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard.catalog import Catalog
 from wizard.model import Tree
 from wizard.sanitize import strip_controls
-from wizard.store import SessionRow
+from wizard.store.base import SessionRow
 from wizard.tui import render
-
-if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
-
+from wizard.tui.messages import ResumeSession, StartTree
 
 TREE_GROUPS = (
     ("incident", "Incidents"),
@@ -66,8 +64,20 @@ def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = Fals
     return Option(render.lines(parts), id=f"session:{row.id}", disabled=tree is None)
 
 
+class PickerSource(Protocol):
+    """What the picker shows, read from the app each time it fills its list."""
+
+    catalog: Catalog
+
+    def list_sessions(self) -> list[SessionRow]: ...
+
+    def open_elsewhere(self, session_id: str) -> bool: ...
+
+    def walk_problem(self, tree_id: str) -> str | None: ...
+
+
 class PickerScreen(Screen[None]):
-    app: WizardApp
+    """Choosing a tree or a session posts `StartTree` or `ResumeSession` to the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Down", show=False, id="picker-down"),
@@ -77,8 +87,9 @@ class PickerScreen(Screen[None]):
         Binding("escape", "leave", "Clear / back", id="picker-leave"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, source: PickerSource) -> None:
         super().__init__(id="picker")
+        self.source = source
         self.unfinished: list[SessionRow] = []
 
     def compose(self) -> ComposeResult:
@@ -99,17 +110,17 @@ class PickerScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.unfinished = [r for r in self.app.list_sessions() if not r.finished]
+        self.unfinished = [r for r in self.source.list_sessions() if not r.finished]
         filter_ = self.query_one("#filter", Input)
         self.fill(filter_.value)
         filter_.focus()
 
     def fill(self, query: str) -> None:
-        trees = self.app.catalog.trees
+        trees = self.source.catalog.trees
         options: list[Option] = []
         query = query.strip()
         matcher = Matcher(query) if query else None
-        elsewhere = {r.id for r in self.unfinished if self.app.open_elsewhere(r.id)}
+        elsewhere = {r.id for r in self.unfinished if self.source.open_elsewhere(r.id)}
         for row in self.unfinished:
             tree = trees.get(row.tree_id)
             if matcher:
@@ -131,7 +142,7 @@ class PickerScreen(Screen[None]):
             group = [tree for _, tree in scored if tree.role == role]
             if group:
                 options.append(Option(render.styled(heading, "bold $text-muted"), disabled=True))
-                options += [tree_option(tree, self.app.load_problem(tree.id)) for tree in group]
+                options += [tree_option(tree, self.source.walk_problem(tree.id)) for tree in group]
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         choices.add_options(options)
@@ -177,6 +188,6 @@ class PickerScreen(Screen[None]):
             return
         kind, _, value = option.id.partition(":")
         if kind == "tree":
-            self.app.start_tree(value)
+            self.post_message(StartTree(value))
         else:
-            self.app.resume_session(value)
+            self.post_message(ResumeSession(value))

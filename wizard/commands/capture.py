@@ -1,4 +1,4 @@
-"""``edge-wizard pcap FILE [--json] [--call CALL-ID]``: the calls in a capture, ladder and findings.
+"""`edge-wizard pcap FILE [--json] [--call CALL-ID]`: the calls in a capture, ladder and findings.
 
 Building the parser imports nothing but argparse: every command line is built
 on every run (the TUI's too), so the reader and dpkt are imported only when the
@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-EXIT_OK = 0
-EXIT_USAGE = 2
+from wizard.commands.common import ExitCode, error
+from wizard.sanitize import strip_controls
+
+if TYPE_CHECKING:
+    from wizard.commands.common import Subcommands
 
 DESCRIPTION = """\
 Read a packet capture (pcap or pcapng: Genesys Cloud's SIP Diagnostics PCAP, or
@@ -40,9 +43,9 @@ Exit status: 0 read, 2 usage or I/O error (missing, truncated or corrupt file).
 """
 
 
-def add_pcap_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the ``pcap`` sub-command; sets ``func=run_pcap_command`` on it."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
+    """Add the `pcap` subcommand, with `func=run_pcap_command`."""
+    parser: argparse.ArgumentParser = sub.add_parser(
         "pcap",
         parents=[common],
         help="read a packet capture: each call's SIP ladder and findings",
@@ -65,20 +68,19 @@ def add_pcap_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run_pcap_command(
     args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run ``edge-wizard pcap`` as ``args`` describes; return the exit code."""
+    """Run `edge-wizard pcap` as `args` describe; return the exit code."""
     # Imported here: dpkt and the reader load only when a capture is read.
     from wizard.capture.analyze import read_capture
     from wizard.capture.records import CaptureError
     from wizard.capture.render import to_json, write_text
-    from wizard.sanitize import strip_controls
 
     out = out or sys.stdout
     err = err or sys.stderr
     try:
         capture = read_capture(args.file)
     except CaptureError as exc:
-        err.write(f"edge-wizard pcap: {strip_controls(str(exc))}\n")
-        return EXIT_USAGE
+        error(str(exc), command="pcap", file=err)
+        return ExitCode.USAGE
     calls = capture.calls
     wanted: str | None = args.call
     if wanted is not None:
@@ -87,12 +89,13 @@ def run_pcap_command(
         if len(calls) != 1:
             known = ", ".join(c.call_id for c in capture.calls[:10]) or "none"
             why = "matches several calls" if calls else "is not in this capture"
-            err.write(
-                f"edge-wizard pcap: Call-ID {strip_controls(wanted)!r} {why} (calls: {known})\n"
-            )
-            return EXIT_USAGE
+            # Stripped before the quoting, which would show a control
+            # character as an escape rather than drop it.
+            shown = strip_controls(wanted)
+            error(f"Call-ID {shown!r} {why} (calls: {known})", command="pcap", file=err)
+            return ExitCode.USAGE
     if args.json:
         out.write(json.dumps(to_json(capture, calls), indent=2, ensure_ascii=False) + "\n")
     else:
         write_text(capture, calls, out)
-    return EXIT_OK
+    return ExitCode.OK

@@ -1,7 +1,9 @@
-"""``edge-wizard probe NAME --param key=value ... [--json]``: run one built-in probe.
+"""`edge-wizard probe NAME --param key=value ... [--json]`: run one built-in probe.
 
 Exit codes: 0 pass, 1 fail, 3 error, 2 usage (unknown probe or parameter, a
 malformed or ill-typed value; the message goes to stderr, with "did you mean").
+Building this parser imports every probe module, so `wizard.cli` builds it
+only when the command line names `probe`.
 """
 
 from __future__ import annotations
@@ -9,22 +11,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from wizard.commands.common import ExitCode, error
 from wizard.probes.base import ProbeParamError
 from wizard.probes.registry import PROBES, coerce_params, run_probe
 
-EXIT = {"pass": 0, "fail": 1, "error": 3}
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from wizard.commands.common import Subcommands
+
+EXIT = {"pass": ExitCode.OK, "fail": ExitCode.FAILED, "error": ExitCode.PROBE_ERROR}
 
 
-def add_probe_parser(subparsers: Any) -> None:
-    """Add the ``probe`` sub-command to an ``argparse`` sub-parsers object.
-
-    Sets ``handler=run_probe_command`` as a default on the sub-parser.
-    """
+def register(sub: Subcommands) -> None:
+    """Add the `probe` subcommand, with `func=run_probe_command`."""
     names = ", ".join(PROBES)
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser: argparse.ArgumentParser = sub.add_parser(
         "probe",
         help="run one built-in network probe (dns, tcp, tls, http, websocket, sip-options...)",
         description=(
@@ -44,7 +46,7 @@ def add_probe_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--list", action="store_true", help="list the probes and parameters")
-    parser.set_defaults(handler=run_probe_command)
+    parser.set_defaults(func=run_probe_command)
 
 
 def list_probes(out: TextIO) -> None:
@@ -66,7 +68,10 @@ def _format_value(value: object) -> str:
 def run_probe_command(
     args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run the probe described by ``args`` (see :func:`add_probe_parser`); return the exit code."""
+    """Run the probe `args` describe (see `register`); return the exit code.
+
+    A usage problem is written here rather than raised: its message runs on
+    to what the probe takes, and a test hands in its own streams."""
     out = out or sys.stdout
     err = err or sys.stderr
     opts = vars(args)
@@ -74,25 +79,25 @@ def run_probe_command(
     as_json = bool(opts.get("json"))
     if opts.get("list") or not name:
         list_probes(out)
-        return 0
+        return ExitCode.OK
     raw: dict[str, str] = {}
     for item in opts.get("param") or []:
         key, sep, value = str(item).partition("=")
         if not sep or not key.strip():
-            err.write(f"edge-wizard probe: --param needs KEY=VALUE, got '{item}'\n")
-            return EXIT_USAGE
+            error(f"--param needs KEY=VALUE, got '{item}'", command="probe", file=err)
+            return ExitCode.USAGE
         if key.strip() in raw:
-            err.write(f"edge-wizard probe: parameter '{key.strip()}' given twice\n")
-            return EXIT_USAGE
+            error(f"parameter '{key.strip()}' given twice", command="probe", file=err)
+            return ExitCode.USAGE
         raw[key.strip()] = value
     try:
         coerce_params(name, raw)
     except ProbeParamError as exc:
-        err.write(f"edge-wizard probe: {exc}\n")
+        error(str(exc), command="probe", file=err)
         if name in PROBES:
             err.write(f"(see: edge-wizard probe --list; {name} takes: ")
             err.write(", ".join(p.name for p in PROBES[name].params) + ")\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     spec = PROBES[name]
     if not as_json:
         out.write(f"Checking {spec.target(raw)} ...\n")

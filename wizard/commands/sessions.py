@@ -1,4 +1,5 @@
-"""The commands that work with stored sessions: run, resume, sessions, export.
+"""The commands that work with stored sessions: run, resume, sessions, export,
+and a bare `edge-wizard` (the picker).
 
 `run` and `resume` prepare everything headless (trees, graph, store, session)
 and report usage problems on stderr before the terminal is taken over; only
@@ -15,96 +16,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.atomic import write_atomic
-from wizard.catalog import (
-    Catalog,
-    configured_dirs,
+from wizard.catalog import Catalog, configured_dirs
+from wizard.commands.common import (
+    ExitCode,
+    UsageError,
+    error,
+    load_trees,
+    open_store,
+    walkable_tree,
 )
-from wizard.model import Link, Tree
+from wizard.launch import Launch
 from wizard.paths import home_dir
 from wizard.sanitize import strip_controls
-from wizard.session_lock import LOCK_WAIT, in_use, lock_session
-from wizard.store import Store, StoreError
+from wizard.session_lock import LOCK_WAIT
 
 if TYPE_CHECKING:
+    from wizard.commands.common import Subcommands
     from wizard.nodetable import WalkGraph
-    from wizard.tui.app import Launch
-
-USAGE = 2
-Command = Callable[[argparse.Namespace], int]
+    from wizard.store.base import SessionRow, SessionStore
 
 
-class Usage(Exception):
-    """A problem with what was asked; printed as `edge-wizard: <message>`, exit 2."""
-
-
-def _err(message: str) -> None:
-    print(f"edge-wizard: {strip_controls(message)}", file=sys.stderr)
-
-
-def _catalog(args: argparse.Namespace) -> Catalog:
-    """Every configured tree, from the cache of loaded trees when none changed."""
-    from wizard.treecache import load_cached
-
-    catalog = load_cached(_dirs(args), home_dir())
-    for problem in catalog.io_errors:
-        _err(problem)
-    return catalog
-
-
-def _dirs(args: argparse.Namespace) -> list[Path]:
-    return configured_dirs(getattr(args, "trees", None) or [])
-
-
-def _all_trees(dirs: list[Path]) -> Callable[[], Catalog]:
+def _all_trees(args: argparse.Namespace) -> Callable[[], Catalog]:
     """Every tree, loaded when the TUI first needs them (picker, palette); quiet,
     as the terminal then belongs to the TUI."""
+    # Imported here: only the commands that open a session use the cache.
     from wizard.treecache import load_cached
 
+    dirs = configured_dirs(args.trees)
     return lambda: load_cached(dirs, home_dir())
-
-
-def _store() -> Store:
-    try:
-        return Store.open_default()
-    except StoreError as exc:
-        raise Usage(str(exc)) from None
-
-
-def linked_trees(catalog: Catalog, tree_id: str) -> list[str]:
-    """The tree and every tree its links reach, from the model alone."""
-    seen: list[str] = []
-    todo = [tree_id]
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in catalog.trees:
-            continue
-        seen.append(current)
-        todo += [n.tree for n in catalog.trees[current].nodes.values() if isinstance(n, Link)]
-    return seen
-
-
-def load_problem(catalog: Catalog, tree_id: str) -> str | None:
-    """Why a tree cannot be walked (load errors in it or a tree it links to), or None."""
-    files = {catalog.trees[t].path for t in linked_trees(catalog, tree_id)}
-    bad = [f for f in catalog.findings if f.severity == "error" and f.pos.file in files]
-    if not bad:
-        return None
-    first = bad[0]
-    return (
-        f"{first.pos}: {first.code} {first.message} ({len(bad)} error(s);"
-        " run `edge-wizard validate` for all of them)"
-    )
-
-
-def _tree(catalog: Catalog, tree_id: str) -> Tree:
-    if tree_id not in catalog.trees:
-        known = ", ".join(sorted(catalog.trees)) or "none"
-        raise Usage(f"no tree '{tree_id}'; trees: {known}")
-    problem = load_problem(catalog, tree_id)
-    if problem:
-        raise Usage(problem)
-    return catalog.trees[tree_id]
 
 
 def _graph(catalog: Catalog) -> WalkGraph:
@@ -114,25 +53,17 @@ def _graph(catalog: Catalog) -> WalkGraph:
     return build_node_table(catalog.trees.values())
 
 
-def _wrap(func: Command) -> Command:
-    """Usage problems become `edge-wizard: message` on stderr and exit 2."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except (Usage, StoreError) as exc:
-            _err(str(exc))
-            return USAGE
-
-    run.__name__ = func.__name__
-    run.__doc__ = func.__doc__
-    return run
+def _loaded(catalog: Catalog, row: SessionRow) -> None:
+    if row.tree_id not in catalog.trees:
+        raise UsageError(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
 
 
 # -- opening the TUI ------------------------------------------------------------
 
 
 def _launch(launch: Launch) -> int:
+    # Imported here, once every problem has been reported on a plain terminal:
+    # Textual is the larger part of the start-up.
     from wizard.tui.app import create_app
     from wizard.userconfig import load_user_config
 
@@ -149,53 +80,44 @@ def _launch(launch: Launch) -> int:
     return int(app.return_code or 0)
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Catalog, WalkGraph, Store]:
-    catalog = _catalog(args)
-    return catalog, _graph(catalog), _store()
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    catalog = _catalog(args)
-    _tree(catalog, args.tree)
+    catalog = load_trees(args, cached=True)
+    walkable_tree(catalog, args.tree)
     graph = _graph(catalog)
-    store = _store()
-    from wizard.tui.app import Launch
+    store = open_store()
+    return _launch(Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(args)))
 
-    return _launch(
-        Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(_dirs(args)))
-    )
+
+def _session_to_resume(store: SessionStore, wanted: str | None, notes: list[str]) -> SessionRow:
+    """The session named, or the last unfinished one no window has open."""
+    if wanted:
+        return store.get(wanted)
+    found = store.last_unfinished(skip=store.locks.in_use)
+    latest = store.last_unfinished()
+    if found is None:
+        elsewhere = f"; session {latest.id} is open in another window" if latest else ""
+        raise UsageError(f"no unfinished session to resume{elsewhere} (see `edge-wizard sessions`)")
+    if latest is not None and latest.id != found.id:
+        notes.append(
+            f"Session {latest.id} is open in another window; resumed {found.id}, the"
+            " last unfinished session no window has open."
+        )
+    return found
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    store = _store()
-    home = store.path.parent
+    store = open_store()
     notes: list[str] = []
-    if args.session:
-        row = store.get(args.session)
-    else:
-        found = store.last_unfinished(skip=lambda session_id: in_use(home, session_id))
-        latest = store.last_unfinished()
-        if found is None:
-            elsewhere = f"; session {latest.id} is open in another window" if latest else ""
-            raise Usage(f"no unfinished session to resume{elsewhere} (see `edge-wizard sessions`)")
-        if latest is not None and latest.id != found.id:
-            notes.append(
-                f"Session {latest.id} is open in another window; resumed {found.id}, the"
-                " last unfinished session no window has open."
-            )
-        row = found
-    catalog = _catalog(args)
-    if row.tree_id not in catalog.trees:
-        raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
-    lock = lock_session(home, row.id, wait=LOCK_WAIT)
+    row = _session_to_resume(store, args.session, notes)
+    catalog = load_trees(args, cached=True)
+    _loaded(catalog, row)
+    lock = store.locks.lock(row.id, wait=LOCK_WAIT)
     if lock is None:
-        raise Usage(
+        raise UsageError(
             f"session {row.id} is open in another edge-wizard window; go on there, or quit it"
             " there (q) and resume here"
         )
     graph = _graph(catalog)
-    from wizard.tui.app import Launch
-
     return _launch(
         Launch(
             catalog,
@@ -204,21 +126,16 @@ def cmd_resume(args: argparse.Namespace) -> int:
             resume=row,
             lock=lock,
             notes=notes,
-            load_all=_all_trees(_dirs(args)),
+            load_all=_all_trees(args),
         )
     )
 
 
 def open_picker(args: argparse.Namespace) -> int:
     """A bare `edge-wizard`: the tree picker, unfinished sessions first."""
-    try:
-        catalog, graph, store = _prepare(args)
-    except (Usage, StoreError) as exc:
-        _err(str(exc))
-        return USAGE
-    from wizard.tui.app import Launch
-
-    return _launch(Launch(catalog, graph, store))
+    catalog = load_trees(args, cached=True)
+    graph = _graph(catalog)
+    return _launch(Launch(catalog, graph, open_store()))
 
 
 # -- sessions -------------------------------------------------------------------
@@ -229,18 +146,17 @@ def _when(at: datetime) -> str:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    store = _store()
+    store = open_store()
     rows = store.sessions()
     # Unfinished sessions some edge-wizard window has open right now.
-    home = store.path.parent
-    open_now = {r.id for r in rows if not r.finished and in_use(home, r.id)}
+    open_now = {r.id for r in rows if not r.finished and store.locks.in_use(r.id)}
     if args.json:
         listed = [{**r.to_json(), "open": r.id in open_now} for r in rows]
         print(json.dumps(listed, indent=2, ensure_ascii=False))
-        return 0
+        return ExitCode.OK
     if not rows:
         print("no sessions yet; start one with `edge-wizard run TREE`", file=sys.stderr)
-        return 0
+        return ExitCode.OK
     table = [("SESSION", "TREE", "VERSION", "STATE", "STARTED", "STEPS", "TICKET")]
     for r in rows:
         state = "open" if r.id in open_now else r.state
@@ -251,24 +167,28 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     for row in table:
         line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
         print(strip_controls(line.rstrip()))
-    return 0
+    return ExitCode.OK
 
 
 # -- export ---------------------------------------------------------------------
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    # Imported here: only `export` renders a stored session.
+    from wizard.atomic import write_atomic
     from wizard.export import render
     from wizard.session import Session
-    from wizard.store import tree_changes
+    from wizard.store.recording import tree_changes
 
-    store = _store()
+    store = open_store()
     row = store.get(args.session)
-    catalog = _catalog(args)
-    if row.tree_id not in catalog.trees:
-        raise Usage(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
+    catalog = load_trees(args, cached=True)
+    _loaded(catalog, row)
     for change in tree_changes(row, catalog.trees):
-        _err(f"warning: {change}")
+        error(f"warning: {change}")
+    # A replay of the stored events, not `wizard.store.resume`: that takes the
+    # session over to go on recording it (a shared store's checkout) and
+    # rebases it on the changed trees, and an export only reads.
     session, dropped = Session.replay(
         _graph(catalog),
         catalog.trees,
@@ -278,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         started_at=row.started,
     )
     if dropped:
-        _err(
+        error(
             f"warning: {dropped} recorded event(s) no longer fit the changed tree;"
             " the note stops where they start"
         )
@@ -287,17 +207,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             write_atomic(Path(args.output), note)
         except OSError as exc:
-            raise Usage(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(note)
-    return 0
+    return ExitCode.OK
 
 
 # -- registration ---------------------------------------------------------------
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "run",
         parents=[common],
@@ -305,7 +225,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Start a new incident session on TREE in the interactive wizard.",
     )
     p.add_argument("tree", metavar="TREE", help="tree id (see `edge-wizard list`)")
-    p.set_defaults(func=_wrap(cmd_run))
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
         "resume",
@@ -318,7 +238,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         " replayed by node id as far as they fit.",
     )
     p.add_argument("session", nargs="?", metavar="SESSION", help="session id or unique prefix")
-    p.set_defaults(func=_wrap(cmd_resume))
+    p.set_defaults(func=cmd_resume)
 
     p = sub.add_parser(
         "sessions",
@@ -329,7 +249,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         " started, steps, ticket. The store is $EDGE_WIZARD_HOME/sessions.sqlite3.",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=_wrap(cmd_sessions))
+    p.set_defaults(func=cmd_sessions)
 
     p = sub.add_parser(
         "export",
@@ -341,4 +261,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("session", metavar="SESSION", help="session id or unique prefix")
     p.add_argument("--format", choices=["markdown", "text", "json"], default="markdown")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.set_defaults(func=_wrap(cmd_export))
+    p.set_defaults(func=cmd_export)
