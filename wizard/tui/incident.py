@@ -368,7 +368,7 @@ class IncidentScreen(Screen[None]):
 
     def _status(self, session: Session, view: View) -> Content:
         # The status line has one cell of padding on each side.
-        return render.status_line(session, view, self.app.size.width - 2)
+        return render.status_line(session, view, self.app.size.width - 2, self.recorder.saving)
 
     def on_resize(self) -> None:
         session = self.recorder.session
