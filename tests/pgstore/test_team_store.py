@@ -344,3 +344,59 @@ def test_a_password_is_masked_in_every_message(
         assert offline.saving == "saved locally, 0 waiting" or offline.saving.startswith("sav")
     finally:
         offline.close()
+
+
+def test_steps_from_two_machines_are_never_spliced_into_one_session(machines: Machines) -> None:
+    desk = machines.open("desk")
+    session = new_session("s-both")
+    recorder = Recorder(desk, session)
+    session.answer("1")
+    recorder.sync()
+    sent(desk)
+    # The desk loses the server (its sender stops) and goes on alone...
+    desk.sender.stop(0)
+    session.answer("403")
+    recorder.sync()
+    # ...while a colleague resumes the same session and answers differently.
+    laptop = machines.open("laptop")
+    other = resume(laptop, laptop.get("s-both"), GRAPH, CATALOG.trees)
+    other.session.answer("500")
+    other.recorder.sync()
+    sent(laptop)
+    # The desk's next start sends what waited: kept apart, not spliced in.
+    again = machines.open("desk", url=None)
+    sent(again)
+    assert [e.value for e in laptop.events("s-both")] == ["Yes", "500"]
+    (notice,) = again.notices
+    kept = notice.rsplit(" ", 1)[-1]
+    assert kept.startswith("s-both-") and "continued on another machine" in notice
+    assert [e.value for e in laptop.events(kept)] == ["Yes", "403"]
+    assert laptop.get(kept).host == "desk"
+    # and the desk continues its own copy under the new id
+    session.note("after")
+    recorder.store = again
+    recorder.sync()
+    sent(again)
+    assert [e.value for e in laptop.events(kept)] == ["Yes", "403", "after"]
+
+
+def test_an_event_sent_twice_is_stored_once(machines: Machines) -> None:
+    desk = machines.open("desk")
+    session = new_session("s-twice")
+    recorder = Recorder(desk, session)
+    session.answer("1")
+    recorder.sync()
+    sent(desk)
+    desk.close()
+    machines.opened.remove(desk)
+    # As if killed after the server had the rows but before noting so.
+    journal = next((machines.root / "desk" / "outbox").glob("*.sqlite3"))
+    import sqlite3
+
+    with sqlite3.connect(journal) as db:
+        db.execute("DELETE FROM sent")
+    again = machines.open("desk")
+    assert again.waiting > 0
+    sent(again)
+    assert [e.value for e in again.events("s-twice")] == ["Yes"]
+    assert again.notices == []

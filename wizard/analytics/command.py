@@ -66,12 +66,13 @@ def run(
         notes: Any = list(from_files(args.notes))
         figures = compute(notes, as_of=as_of, since=args.since, tree=args.tree)
     else:
+        catalog = load_trees() if load_trees is not None else _all_trees(args)
         if open_store is None:
             from wizard.store.select import open_store as opener
 
-            open_store = opener
-        catalog = load_trees() if load_trees is not None else _all_trees(args)
-        store = open_store()
+            store = opener(getattr(args, "store", None))  # a global --store, if given
+        else:
+            store = open_store()
         try:
             records = list(from_store(store, catalog))
         finally:

@@ -20,6 +20,7 @@ back, `revive` takes the advisory locks of the windows still open.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
@@ -78,7 +79,11 @@ class ServerLock(SessionLock):
     def release(self) -> None:
         self._owner._forget(self)
         if self.conn is not None:
-            self.conn.close()  # ends the backend, which drops the advisory lock
+            # Unlocked before the connection closes: a backend ends a moment
+            # after its client leaves, and until then pg_locks still shows it.
+            with contextlib.suppress(Exception):
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (lock_key(self.session_id),))
+            self.conn.close()
             self.conn = None
         self.local.release()
 
