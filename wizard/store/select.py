@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from wizard.store.base import SessionStore, StoreError
 
@@ -43,6 +41,9 @@ def _trusted(path: Path) -> bool:
 
 def configured_url(env: Mapping[str, str] | None = None) -> str | None:
     """`store = "..."` from the user's config file, if it has one that can be trusted."""
+    # Imported here: most runs have no config file, and every start-up counts.
+    import tomllib
+
     from wizard.userconfig import config_path
 
     path = config_path(env)
@@ -68,13 +69,15 @@ def store_url(flag: str | None = None, env: Mapping[str, str] | None = None) -> 
 
 def open_store(url: str | None = None, *, env: Mapping[str, str] | None = None) -> SessionStore:
     """Open the store `url` names (None: as `store_url` finds it; see the module docstring)."""
-    from wizard.store.pgurl import is_postgres, server_url
-
     chosen = store_url(url, env)
     if chosen in ("", "sqlite", "sqlite:"):
         from wizard.store.sqlite import SQLiteStore
 
         return SQLiteStore.open_default(env)
+    from urllib.parse import unquote, urlsplit
+
+    from wizard.store.pgurl import is_postgres, server_url
+
     if is_postgres(chosen):
         try:
             # Imported here: psycopg is an optional extra, and only a team store needs it.
