@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
-from wizard.tui import render
+from wizard.tui import messages, render
 from wizard.tui.path_view import PathView
 from wizard.tui.settled import (
     SettledHorizontal,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from textual.widgets import SelectionList, TextArea
     from textual.worker import Worker
 
-    from wizard.tui.app import WizardApp
     from wizard.tui.fields import SubmitArea
 
 # What the admin can do once the walk has ended, as numbered options.
@@ -91,8 +90,6 @@ def same_options(a: list[tuple[Content, str]], b: list[tuple[Content, str]]) -> 
 
 class IncidentScreen(Screen[None]):
     """Question, input, resolution and escalation of one session."""
-
-    app: WizardApp
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -839,19 +836,19 @@ class IncidentScreen(Screen[None]):
         self.app.push_screen(NoteDialog(session.view().prompt, draft), done)
 
     def action_facts(self) -> None:
-        self.app.edit_header(first=False)
+        self.post_message(messages.EditHeader())
 
     def action_export(self) -> None:
-        self.app.open_export()
+        self.post_message(messages.OpenExport())
 
     def end_action(self, key: str) -> None:
         if key in ("end-export", "end-escalate"):
-            self.app.open_export()
+            self.post_message(messages.OpenExport())
         elif key == "end-back":
             self.action_back()
         elif key == "end-restart":
-            self.app.restart()
+            self.post_message(messages.Restart())
         elif key == "end-picker":
-            self.app.open_picker()
+            self.post_message(messages.OpenPicker())
         elif key == "end-quit":
-            self.app.action_quit_kept()
+            self.post_message(messages.QuitKept())
