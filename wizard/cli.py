@@ -16,10 +16,16 @@ from pathlib import Path
 
 from wizard import __version__
 from wizard.catalog import ENV_TREES
-from wizard.commands import capture, graphs, sessions, trees, walk
+from wizard.commands import capture, graphs, sessions, stats, trees, walk
 from wizard.commands.common import ExitCode, UsageError, error
 from wizard.gcpause import resume_gc
 from wizard.store.base import StoreError
+from wizard.store.select import ENV_STORE
+
+STORE_HELP = (
+    "session store: postgresql://user@host/db or sqlite:///path/to/file.sqlite3"
+    f" (default: ${ENV_STORE}, else the config file's store, else SQLite in the home)"
+)
 
 # Commands that open the TUI; `None` is a bare `edge-wizard` (the picker).
 TUI_COMMANDS = frozenset({None, "run", "resume"})
@@ -36,6 +42,7 @@ Examples:
   edge-wizard validate --strict trees/
   edge-wizard walk calls-blocked --answer 2 --answer 403 --fact site=HQ
   edge-wizard graph edge-offline --format mermaid
+  edge-wizard --store postgresql://alice@db.example.com/edge_wizard sessions
 """
 
 
@@ -58,8 +65,9 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         default=[],
         help="also load the trees in DIR (repeatable)",
     )
-    # Accept --trees after the command too; SUPPRESS keeps the subcommand from
-    # resetting what was given before it.
+    parser.add_argument("--store", metavar="URL", default=None, help=STORE_HELP)
+    # Accept --trees and --store after the command too; SUPPRESS keeps the
+    # subcommand from resetting what was given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--trees",
@@ -69,13 +77,15 @@ def build_parser(with_probes: bool = True) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="also load the trees in DIR (repeatable)",
     )
+    common.add_argument("--store", metavar="URL", default=argparse.SUPPRESS, help=STORE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # In the order `--help` lists them: the tree files, a walk, the graph,
-    # the stored sessions, captures, probes.
+    # the stored sessions, their figures, captures, probes.
     trees.register(sub, common)
     walk.register(sub, common)
     graphs.register(sub, common)
     sessions.register(sub, common)
+    stats.register(sub, common)
     capture.register(sub, common)
     if with_probes:
         # Imported here: building the probe parser imports every probe module.

@@ -13,7 +13,7 @@ from wizard.catalog import load_files, tree_files
 from wizard.export import render
 from wizard.graph import build_graph
 from wizard.session import Session
-from wizard.store import Recorder, Store
+from wizard.store import Recorder, SQLiteStore, Store
 
 
 @pytest.fixture
@@ -34,7 +34,9 @@ def walked(isolated_home: Path) -> Session:
 def test_sessions_table_and_json(walked: Session, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("sessions") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["SESSION", "TREE", "VERSION", "STATE", "STARTED", "STEPS", "TICKET"]
+    assert out[0].split() == [
+        "SESSION", "TREE", "VERSION", "STATE", "STARTED", "OPERATOR", "HOST", "STEPS", "TICKET"
+    ]  # fmt: skip
     assert out[1].split()[:4] == [walked.id, "demo-phone", "v2", "in-progress"]
     assert out[1].split()[-2:] == ["2", "INC-9"]
     assert run("sessions", "--json") == 0
@@ -42,6 +44,44 @@ def test_sessions_table_and_json(walked: Session, capsys: pytest.CaptureFixture[
     assert rows[0]["id"] == walked.id and rows[0]["state"] == "in-progress"
     assert set(rows[0]) >= {"id", "tree", "version", "state", "started", "steps", "ticket"}
     assert rows[0]["open"] is False
+
+
+def test_sessions_name_the_operator_and_the_host(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalog = load_files(tree_files([GOOD]))
+    graph = build_graph(catalog.trees.values())
+    for operator, host in (("jdoe", "desk-7"), ("", "desk-9")):
+        session = Session(graph, catalog.trees, "demo-phone")
+        store = SQLiteStore(isolated_home / "sessions.sqlite3", host=host)
+        if operator:
+            session.set_meta("operator", operator)
+        Recorder(store, session).sync()
+        store.close()
+    assert run("sessions") == 0
+    out = capsys.readouterr().out.splitlines()
+    # Read by the header's positions: STARTED holds a space.
+    at = out[0].index("OPERATOR"), out[0].index("HOST"), out[0].index("STEPS")
+    listed = {(line[at[0] : at[1]].strip(), line[at[1] : at[2]].strip()) for line in out[1:]}
+    assert listed == {("jdoe", "desk-7"), ("-", "desk-9")}  # "-": no operator given
+    assert run("sessions", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["operator"], r["host"]) for r in rows} == {("jdoe", "desk-7"), ("", "desk-9")}
+
+
+def test_a_narrow_terminal_lists_sessions_without_version_and_started() -> None:
+    from wizard.commands.sessions import _fit
+
+    table = [
+        ("SESSION", "TREE", "VERSION", "STATE", "STARTED", "OPERATOR", "HOST", "STEPS", "TICKET"),
+        ("20261125-031502-7f3a", "demo-phone", "v2", "in-progress", "2026-11-25 03:15",
+         "jdoe", "desk-7", "2", "INC-9"),
+    ]  # fmt: skip
+    assert _fit(table, None) == table  # not a terminal: every column, for scripts
+    assert _fit(table, 200) == table
+    narrow = _fit(table, 80)
+    assert narrow[0] == ("SESSION", "TREE", "STATE", "OPERATOR", "HOST", "STEPS", "TICKET")
+    assert len("  ".join(narrow[1])) <= 80
 
 
 def test_sessions_show_which_are_open_in_a_window(

@@ -2,8 +2,9 @@
 
 Without files, over the store this run uses (`wizard.store.select`); with
 files, over exported JSON notes (`export --format json`), for a team without
-a server. `add_parser` registers it beside the other commands; `main` runs it
-alone (tests, scripts).
+a server. `add_parser` defines its arguments, which `wizard.commands.stats`
+registers beside the other commands (opening the store as they do); `main`
+runs it alone (`python -m wizard.analytics`, tests, scripts).
 """
 
 from __future__ import annotations

@@ -86,11 +86,15 @@ def walkable_tree(catalog: Catalog, tree_id: str) -> Tree:
     return tree
 
 
-def open_store() -> SessionStore:
-    """The session store, opened here and nowhere else in the command layer: the
-    SQLite file in the home today (a store chosen by URL joins it here)."""
-    # Imported here: `list`, `validate` and the other tree commands never
-    # open the store.
-    from wizard.store import Store
+def open_store(url: str | None = None) -> SessionStore:
+    """The session store, opened here and nowhere else in the command layer.
 
-    return Store.open_default()
+    `url` is `--store` (None when not given): then `EDGE_WIZARD_STORE`, then
+    the config file's `store`, else the SQLite file in the home, as
+    `wizard.store.select` decides. Every command passes
+    `getattr(args, "store", None)`."""
+    # Imported here: `list`, `validate` and the other tree commands never
+    # open the store; `select` imports psycopg only for a PostgreSQL URL.
+    from wizard.store.select import open_store as select_store
+
+    return select_store(url)

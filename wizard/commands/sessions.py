@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +30,7 @@ from wizard.commands.common import (
 from wizard.launch import Launch
 from wizard.paths import home_dir
 from wizard.sanitize import strip_controls
-from wizard.session_lock import LOCK_WAIT
+from wizard.session_lock import LOCK_WAIT, busy_message
 
 if TYPE_CHECKING:
     from wizard.commands.common import Subcommands
@@ -51,6 +53,17 @@ def _graph(catalog: Catalog) -> WalkGraph:
     from wizard.nodetable import build_node_table
 
     return build_node_table(catalog.trees.values())
+
+
+@contextmanager
+def _store(args: argparse.Namespace) -> Iterator[SessionStore]:
+    """The store `--store` (or `EDGE_WIZARD_STORE`, ...) names, closed when the
+    command is done: a team store then sends what is waiting (briefly)."""
+    store = open_store(getattr(args, "store", None))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _loaded(catalog: Catalog, row: SessionRow) -> None:
@@ -84,8 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     catalog = load_trees(args, cached=True)
     walkable_tree(catalog, args.tree)
     graph = _graph(catalog)
-    store = open_store()
-    return _launch(Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(args)))
+    with _store(args) as store:
+        return _launch(Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(args)))
 
 
 def _session_to_resume(store: SessionStore, wanted: str | None, notes: list[str]) -> SessionRow:
@@ -106,17 +119,18 @@ def _session_to_resume(store: SessionStore, wanted: str | None, notes: list[str]
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    store = open_store()
+    with _store(args) as store:
+        return _resume(args, store)
+
+
+def _resume(args: argparse.Namespace, store: SessionStore) -> int:
     notes: list[str] = []
     row = _session_to_resume(store, args.session, notes)
     catalog = load_trees(args, cached=True)
     _loaded(catalog, row)
     lock = store.locks.lock(row.id, wait=LOCK_WAIT)
     if lock is None:
-        raise UsageError(
-            f"session {row.id} is open in another edge-wizard window; go on there, or quit it"
-            " there (q) and resume here"
-        )
+        raise UsageError(busy_message(row.id, store.locks.holder(row.id)))
     graph = _graph(catalog)
     return _launch(
         Launch(
@@ -135,7 +149,8 @@ def open_picker(args: argparse.Namespace) -> int:
     """A bare `edge-wizard`: the tree picker, unfinished sessions first."""
     catalog = load_trees(args, cached=True)
     graph = _graph(catalog)
-    return _launch(Launch(catalog, graph, open_store()))
+    with _store(args) as store:
+        return _launch(Launch(catalog, graph, store))
 
 
 # -- sessions -------------------------------------------------------------------
@@ -145,8 +160,38 @@ def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M")
 
 
+# Columns a terminal too narrow for the whole table goes without, first to
+# last: the session id already starts with the time it started.
+NARROW_DROPS = ("VERSION", "STARTED")
+
+
+def _fit(table: list[tuple[str, ...]], columns: int | None) -> list[tuple[str, ...]]:
+    """`table` without the `NARROW_DROPS` columns it needs to fit `columns`
+    (None: not a terminal, every column, as scripts and pipes read it)."""
+
+    def width(rows: list[tuple[str, ...]]) -> int:
+        return sum(max(len(r[i]) for r in rows) for i in range(len(rows[0]))) + 2 * (
+            len(rows[0]) - 1
+        )
+
+    for name in NARROW_DROPS:
+        if columns is None or width(table) <= columns:
+            break
+        i = table[0].index(name)
+        table = [row[:i] + row[i + 1 :] for row in table]
+    return table
+
+
 def cmd_sessions(args: argparse.Namespace) -> int:
-    store = open_store()
+    with _store(args) as store:
+        code = _list_sessions(args, store)
+    # After `close`: a team store has then tried its server at least once.
+    if getattr(store, "online", None) is False:
+        error(f"{store.describe()} cannot be reached; these are the sessions on this machine")
+    return code
+
+
+def _list_sessions(args: argparse.Namespace, store: SessionStore) -> int:
     rows = store.sessions()
     # Unfinished sessions some edge-wizard window has open right now.
     open_now = {r.id for r in rows if not r.finished and store.locks.in_use(r.id)}
@@ -157,12 +202,37 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     if not rows:
         print("no sessions yet; start one with `edge-wizard run TREE`", file=sys.stderr)
         return ExitCode.OK
-    table = [("SESSION", "TREE", "VERSION", "STATE", "STARTED", "STEPS", "TICKET")]
+    table: list[tuple[str, ...]] = [
+        (
+            "SESSION",
+            "TREE",
+            "VERSION",
+            "STATE",
+            "STARTED",
+            "OPERATOR",
+            "HOST",
+            "STEPS",
+            "TICKET",
+        )
+    ]
     for r in rows:
         state = "open" if r.id in open_now else r.state
         table.append(
-            (r.id, r.tree_id, f"v{r.version}", state, _when(r.started), str(r.steps), r.ticket)
+            (
+                r.id,
+                r.tree_id,
+                f"v{r.version}",
+                state,
+                _when(r.started),
+                # "-" for one not known, so that each line splits into its columns.
+                r.operator or "-",
+                r.host or "-",
+                str(r.steps),
+                r.ticket,
+            )
         )
+    columns = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    table = _fit(table, columns)
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
@@ -174,13 +244,17 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        return _export(args, store)
+
+
+def _export(args: argparse.Namespace, store: SessionStore) -> int:
     # Imported here: only `export` renders a stored session.
     from wizard.atomic import write_atomic
     from wizard.export import render
     from wizard.session import Session
     from wizard.store.recording import tree_changes
 
-    store = open_store()
     row = store.get(args.session)
     catalog = load_trees(args, cached=True)
     _loaded(catalog, row)
@@ -246,7 +320,9 @@ def register(sub: Subcommands, common: argparse.ArgumentParser) -> None:
         help="list stored sessions",
         description="List stored sessions, newest first: id, tree, version, state"
         " (in-progress, open while a window has it, fixed, not-fixed, escalated),"
-        " started, steps, ticket. The store is $EDGE_WIZARD_HOME/sessions.sqlite3.",
+        " started, operator, host (the machine that last recorded a step), steps,"
+        " ticket. The store is --store, else $EDGE_WIZARD_STORE, else"
+        " $EDGE_WIZARD_HOME/sessions.sqlite3 (docs/team-store.md).",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_sessions)

@@ -22,7 +22,7 @@ from wizard.launch import Launch
 from wizard.nodetable import build_node_table
 from wizard.sanitize import strip_controls
 from wizard.session import Session
-from wizard.session_lock import LOCK_WAIT, SessionLock
+from wizard.session_lock import LOCK_WAIT, SessionLock, busy_message
 from wizard.store import Recorder, SessionRow, resume
 from wizard.tui import messages
 from wizard.tui.incident import IncidentScreen
@@ -262,12 +262,9 @@ class WizardApp(App[int]):
     def resume_session(self, session_id: str) -> None:
         lock = self._take_lock(session_id)
         if lock is None:
-            self.notify(
-                f"Session {session_id} is open in another edge-wizard window; go on there,"
-                " or quit it there (q) and resume it here.",
-                severity="error",
-                markup=False,
-            )
+            refusal = busy_message(session_id, self.launch.store.locks.holder(session_id))
+            # A toast reads as a sentence; `resume` prints the same words.
+            self.notify(refusal[:1].upper() + refusal[1:], severity="error", markup=False)
             return
         try:
             recorder = self._resumed_recorder(self.launch.store.get(session_id))
