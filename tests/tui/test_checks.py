@@ -116,7 +116,7 @@ async def test_nothing_runs_before_confirm_then_run_shows_evidence(
         await pilot.press("h", "h")
         await pilot.pause(0.2)
         assert accepted(listener) == 0
-        assert screen._check_worker is None
+        assert screen._check.worker is None
         assert not app.workers
         options = screen.query_one("#options", OptionList)
         assert options.get_option_at_index(0).id == "check-run"
@@ -261,7 +261,7 @@ async def test_manual_answer_after_the_probe_could_not_run(
         assert "Run the check" not in str(options.get_option_at_index(0).prompt)
         await pilot.press("r")  # no run from a manual step
         await pilot.pause()
-        assert incident(app)._check_worker is None
+        assert incident(app)._check.worker is None
         await pilot.press("3")  # no Error by hand either
         await pilot.press("1")
         await pilot.pause()
@@ -283,7 +283,7 @@ async def test_escape_cancels_a_running_check(
         assert screen._check_state() == "running"
         assert "Running" in shown(app, "#check")
         assert "of at most 2 s" in shown(app, "#check")
-        worker = screen._check_worker
+        worker = screen._check.worker
         assert worker is not None
         await pilot.press("escape")
         await pilot.pause()

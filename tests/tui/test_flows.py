@@ -698,7 +698,7 @@ async def test_the_path_can_be_scrolled_from_the_keyboard(make_app: MakeApp) -> 
 def test_a_change_of_style_alone_counts_as_a_change() -> None:
     from textual.content import Content
 
-    from wizard.tui.incident import same_options
+    from wizard.tui.step_layout import same_options
 
     plain = [(Content("1. Yes"), "answer-1")]
     assert same_options(plain, [(Content("1. Yes"), "answer-1")])

@@ -115,8 +115,8 @@ def test_check_screen(
         session = screen.recorder.session
         if name == "check-result":
             # As if the run had just finished (see IncidentScreen._run_check).
-            screen._check_at = screen._step_key()
-            screen._check_result = dict(FAKE_RESULT)
+            screen._check.at = screen._step_key()
+            screen._check.result = dict(FAKE_RESULT)
         elif name == "check-manual":
             session.record_check(
                 {**FAKE_RESULT, "outcome": "error", "summary": "could not resolve sbc.invalid"}

@@ -1,0 +1,88 @@
+"""What each part of the step column says, as `Content`, from the session's view.
+
+The incident screen decides which widget shows what and when; these say what
+the words are. Everything comes from a tree or from the admin, so it goes
+through `render` (plain text, never markup).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from wizard.tui import render
+
+if TYPE_CHECKING:
+    from wizard.session import Session, View
+
+NOT_FIXED_ESCALATION = (
+    "The fix did not work and this tree has nowhere further to go. Open a case with"
+    " Genesys Cloud Customer Care (or your carrier, for trunk problems) and attach the"
+    " ticket note: it holds every answer given so far."
+)
+FIELD_KEYS = "Enter submits · Ctrl+J new line · Esc leaves the field"
+CAPTURE_KEYS = "Enter reads the file · Ctrl+O chooses one · Esc leaves the field"
+
+
+def numbered(number: int, label: str) -> Content:
+    return Content.assemble((f"{number}. ", "bold"), render.plain(label))
+
+
+def kind(view: View, ended: str | None) -> Content:
+    label = render.KIND_LABELS.get(view.kind, view.kind.title())
+    if ended:
+        label = f"{label} · {render.OUTCOME_LABELS[ended]}"
+    return Content.styled(label.upper(), "bold")
+
+
+def body(view: View, ended: str | None) -> str:
+    """The step's text. An escalation's reason comes after its list of what
+    to collect (`collect`): at 80x24 the list must be in view without scrolling."""
+    if ended == "not-fixed":
+        return "\n\n".join(p for p in (view.text, NOT_FIXED_ESCALATION) if p)
+    if view.kind == "resolution":
+        return view.text
+    return "" if view.kind == "escalation" else view.prompt
+
+
+def collect(session: Session, view: View, ended: str | None) -> Content | None:
+    """What support will ask for, on an escalation or a fix that did not work."""
+    if view.kind != "escalation" and ended != "not-fixed":
+        return None
+    items = [Content.assemble("☐ ", render.plain(c)) for c in view.collect]
+    if ended == "not-fixed":
+        items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
+    reason = (
+        [Content(""), render.plain(view.text)] if view.kind == "escalation" and view.text else []
+    )
+    return render.lines(
+        [
+            render.styled("Collect for support", "bold"),
+            *items,
+            *reason,
+            Content(""),
+            render.styled("Gathered so far", "bold"),
+            render.gathered(session),
+        ]
+    )
+
+
+def field_hint(example: str, reading: str, error: str, reads_capture: bool) -> Content:
+    """Under an input's field: its example, a file being read, the last error, the keys."""
+    parts: list[Content] = []
+    if example:
+        parts.append(Content.assemble(("Example: ", "bold"), render.plain(example)))
+    if reading:
+        parts.append(render.styled(f"Reading {reading} …", "italic"))
+    if error:
+        parts.append(render.styled(f"✗ {error}", "bold $error"))
+    parts.append(render.styled(CAPTURE_KEYS if reads_capture else FIELD_KEYS, "dim"))
+    return render.lines(parts)
+
+
+def notes(session: Session) -> Content | None:
+    pending = session.pending_notes + session.end_notes
+    if not pending:
+        return None
+    return render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
