@@ -9,6 +9,9 @@ the last step). Textual draws at most 60 frames a second, so a key that comes
 within ~17 ms of the previous frame waits for the next tick of that grid; keys
 sent back to back, the moment the text appears, mostly measure where each key
 lands on it. That figure is printed too, for comparison, without a verdict.
+
+Measured before `wizard.tui.path_view`: a Static path panel re-wrapping every
+line took about 3 ms of an 8 ms step with a 30-line path (headless, 80x24).
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def big_tree_validation(size: int = 100_000) -> tuple[float, float, int]:
     import random
 
     from wizard.catalog import Catalog
-    from wizard.loader import _SchemaReader
+    from wizard.loader import TreeReader
     from wizard.model import Pos
     from wizard.validate import validate_catalog
     from wizard.yamlnodes import YMap, YNode, YScalar, YSeq
@@ -71,7 +71,7 @@ def big_tree_validation(size: int = 100_000) -> tuple[float, float, int]:
     doc = to_y(data)
     gc.disable()  # as `edge-wizard validate` does
     start = time.perf_counter()
-    tree = _SchemaReader("big-tree.yaml").tree(doc, "big-tree.yaml", "0" * 64)
+    tree = TreeReader("big-tree.yaml").tree(doc, "big-tree.yaml", "0" * 64)
     assert tree is not None
     loaded = time.perf_counter() - start
     catalog = Catalog()

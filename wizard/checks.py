@@ -8,9 +8,12 @@ as plain data for the session to record. Only names in the registry can run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from wizard.probes import PROBES, run_probe, run_probe_async
+from wizard.probes.common import DEFAULT_TIMEOUT
+from wizard.probes.params import coerce_for_display
 from wizard.sanitize import strip_controls
 from wizard.session import Session
 
@@ -22,6 +25,15 @@ def describe(session: Session) -> str:
     if spec is None:
         return f"unknown probe '{view.probe}' (it cannot run)"
     return strip_controls(spec.target(view.params))
+
+
+def budget(probe: str, params: Mapping[str, str]) -> float:
+    """Seconds the probe may take with these (filled-in) parameters: the bound
+    it runs within, which the TUI shows and counts down against."""
+    spec = PROBES.get(probe)
+    if spec is None:
+        return DEFAULT_TIMEOUT
+    return spec.budget(coerce_for_display(spec, params))
 
 
 def _as_result(probe: str, target: str, result: Any) -> dict[str, Any]:

@@ -12,19 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
+from wizard.outcomes import FIXED_LABEL, IN_PROGRESS, NOT_FIXED_LABEL, OUTCOME_LABELS
 from wizard.sanitize import strip_controls
 from wizard.session import Note, Session, Step
 
 Format = Literal["markdown", "text", "json"]
 FORMATS: tuple[Format, ...] = ("markdown", "text", "json")
 NOTE_SCHEMA = 1
-
-OUTCOME_WORDS = {
-    "fixed": "Fixed",
-    "not-fixed": "Not fixed",
-    "escalated": "Escalated",
-    "in-progress": "In progress",
-}
 
 
 def _time(at: datetime | None) -> str | None:
@@ -47,9 +41,9 @@ def _clean(value: Any) -> Any:
 
 
 def _step(
-    session: Session, render: Callable[[str], str], number: int | None, step: Step
+    session: Session, fill: Callable[[str], str], number: int | None, step: Step
 ) -> dict[str, Any]:
-    data = session.graph.nodes[step.node]
+    record = session.nodes[step.node]
     extra: dict[str, Any] = {}
     if step.result is not None:
         extra["result"] = _clean(step.result)
@@ -59,13 +53,13 @@ def _step(
         extra["capture"] = _clean(step.capture)
     if step.kind == "resolution":
         # The fix that was tried, so whoever takes over sees what was done.
-        extra["title"] = str(render(data.get("title", "")))
-        extra["steps"] = [str(render(s)) for s in data.get("steps", [])]
+        extra["title"] = str(fill(record.title))
+        extra["steps"] = [str(fill(s)) for s in record.steps]
         extra["ticked"] = sorted(step.ticked)
     return extra | {
         "number": number,
-        "tree": data["tree"],
-        "node": data["id"],
+        "tree": record.tree,
+        "node": record.id,
         "kind": step.kind,
         "prompt": strip_controls(step.prompt),
         "answer": strip_controls(step.answer),
@@ -122,13 +116,12 @@ def _md_fenced(lines: list[str], indent: str) -> list[str]:
 def _ending(session: Session) -> dict[str, Any] | None:
     view = session.view()
     if view.kind == "resolution":
-        verification = {
-            "fixed": "Fixed",
-            "not-fixed": "Not fixed",
-        }.get(session.outcome or "", "Not yet verified")
+        verification = {"fixed": FIXED_LABEL, "not-fixed": NOT_FIXED_LABEL}.get(
+            session.outcome or "", "Not yet verified"
+        )
         return {
             "kind": "resolution",
-            "node": session.graph.nodes[session.current]["id"],
+            "node": session.record.id,
             "tree": view.tree,
             "title": view.title,
             "text": view.text,
@@ -141,7 +134,7 @@ def _ending(session: Session) -> dict[str, Any] | None:
     if view.kind == "escalation":
         return {
             "kind": "escalation",
-            "node": session.graph.nodes[session.current]["id"],
+            "node": session.record.id,
             "tree": view.tree,
             "title": view.title,
             "text": view.text,
@@ -164,24 +157,20 @@ def note_data(session: Session) -> dict[str, Any]:
             }
         )
     # The note's texts are filled with the session as it stands now.
-    render = session.renderer()
-    steps = []
-    number = 0
-    for step in session.path:
-        if step.automatic:
-            steps.append(_step(session, render, None, step))
-            continue
-        number += 0 if step.backtracked else 1
-        steps.append(_step(session, render, None if step.backtracked else number, step))
+    fill = session.filler()
+    steps = [_step(session, fill, number, step) for number, step in session.numbered_steps()]
     if session.outcome in ("fixed", "not-fixed") and steps:
         # The resolution the walk ended on has a section of its own below.
         steps[-1]["ending"] = True
-    data = session.graph.nodes[session.current]
+    record = session.record
     pending = None
-    if not session.finished and data["kind"] in ("question", "input", "check"):
+    if not session.finished and record.kind in ("question", "input", "check"):
         view = session.view()
-        pending = {"node": data["id"], "tree": view.tree, "prompt": view.prompt}
-    facts = {var: strip_controls(session.facts.get(var, "")) for var, _, _ in session.fact_specs()}
+        pending = {"node": record.id, "tree": view.tree, "prompt": view.prompt}
+    facts = {
+        var: strip_controls(session.facts.get(var, ""))
+        for var in (f.var for f in session.fact_specs())
+    }
     facts |= {k: strip_controls(v) for k, v in session.facts.items() if k not in facts}
     return {
         "schema": NOTE_SCHEMA,
@@ -192,7 +181,7 @@ def note_data(session: Session) -> dict[str, Any]:
         "operator": strip_controls(session.meta.get("operator", "")),
         "started": _time(session.started_at),
         "ended": _time(session.ended_at),
-        "outcome": session.outcome or "in-progress",
+        "outcome": session.outcome or IN_PROGRESS,
         "facts": facts,
         "steps": steps,
         "pending": pending,
@@ -248,7 +237,7 @@ def _md(text: str, *, line_start: bool = False) -> str:
 
 def _header(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The note's opening fields, in order, for both text renderings."""
-    fields = [("Outcome", OUTCOME_WORDS.get(data["outcome"], data["outcome"]))]
+    fields = [("Outcome", OUTCOME_LABELS.get(data["outcome"], data["outcome"]))]
     fields += [
         (label, data[key]) for label, key in (("Ticket", "ticket"), ("Operator", "operator"))
     ]

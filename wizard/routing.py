@@ -9,7 +9,10 @@ them from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.nodetable import NodeRecord
 
 
 class AnswerError(ValueError):
@@ -51,14 +54,14 @@ def tree_search(pattern: str, text: str) -> bool:
         raise BrokenTree(f"the tree's pattern {pattern!r} is invalid: {exc}") from None
 
 
-def route(data: Mapping[str, Any], value: str, fields: Mapping[str, str]) -> str | None:
+def route(record: NodeRecord, value: str, fields: Mapping[str, str]) -> str | None:
     """An input's way on: the first route whose regex matches the value (or its
     parsed `field`), else the default `next`."""
-    for choice in data["choices"]:
-        if choice["kind"] != "route":
+    for choice in record.choices:
+        if choice.kind != "route":
             continue
-        subject = fields.get(choice["field"], "") if choice.get("field") else value
-        if tree_search(choice["match"], subject):
-            return str(choice["target"]) if choice["target"] is not None else None
-    default = next((c for c in data["choices"] if c["kind"] == "default"), None)
-    return default["target"] if default else None
+        subject = fields.get(choice.field, "") if choice.field else value
+        if tree_search(choice.match, subject):
+            return choice.target
+    default = record.choice("default")
+    return default.target if default else None

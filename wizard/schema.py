@@ -31,7 +31,7 @@ from wizard.loader import (
     PARSERS,
     TREE_KEYS,
     URL,
-    _SchemaReader,
+    TreeReader,
 )
 from wizard.model import NODE_KINDS, TREE_ROLES
 from wizard.yamlnodes import YMap, YSeq
@@ -133,7 +133,7 @@ nodes:
 """
 
 
-class _KeyRecorder(_SchemaReader):
+class _KeyRecorder(TreeReader):
     """The loader's reader, noting the key table it checks each mapping with.
 
     The tables of a fact, an answer, a route and a check's outcomes are written

@@ -74,12 +74,12 @@ def walk(
 
     def apply_defaults() -> None:
         # Trees entered through a link bring their own facts and defaults.
-        for fact in session.fact_details():
+        for fact in session.fact_specs():
             if fact.var not in session.facts and fact.default:
                 session.set_fact(fact.var, fact.default)
 
     apply_defaults()
-    known = {var for var, _, _ in session.fact_specs()}
+    known = {fact.var for fact in session.fact_specs()}
     used = 0
     while not session.finished:
         view = session.view()
@@ -111,6 +111,6 @@ def walk(
                 session.answer(answer)
         except AnswerError as exc:
             return Walked(session, used, Misfit(used, answer, str(exc), view, exc.options))
-        known |= {var for var, _, _ in session.fact_specs()}
+        known |= {fact.var for fact in session.fact_specs()}
         apply_defaults()
     return Walked(session, used, unused_facts=sorted(set(session.facts) - known))

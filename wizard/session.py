@@ -7,6 +7,7 @@ resume a replay: after a tree changed, events are applied by node id for as
 long as they still fit.
 
 This module is pure: no I/O, no UI. The TUI and `edge-wizard walk` both drive it.
+What an answer means at each kind of node is `wizard.resolvers`.
 """
 
 from __future__ import annotations
@@ -14,26 +15,26 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from wizard import templates
-from wizard.model import DEFAULT_VERIFY, FactSpec, Tree
-from wizard.nodetable import WalkGraph, node_name
+from wizard.model import FactSpec, Tree
+from wizard.nodetable import NodeRecord, WalkGraph, node_name, node_table
+from wizard.outcomes import FIXED_LABEL as FIXED_LABEL
+from wizard.outcomes import NOT_FIXED_LABEL as NOT_FIXED_LABEL
+from wizard.outcomes import Outcome as Outcome
+from wizard.resolvers import CHECKS, INPUTS, RESOLVERS, Resolved
 from wizard.routing import AnswerError as AnswerError
 from wizard.routing import BrokenTree as BrokenTree
 from wizard.routing import CaptureNeeded as CaptureNeeded
-from wizard.routing import route, tree_search
 from wizard.sanitize import strip_controls
+from wizard.steps import Event as Event
+from wizard.steps import Note as Note
+from wizard.steps import Step as Step
+from wizard.steps import View as View
 
-Outcome = Literal["fixed", "not-fixed", "escalated"]
-FIXED_LABEL = "Fixed"
-NOT_FIXED_LABEL = "Not fixed"
 PROMPTING_KINDS = frozenset({"question", "input", "resolution", "check"})
-CHECK_WORDS = {"pass": "Pass", "fail": "Fail", "error": "Error"}
-_YES = {"yes", "y", "fixed", "1", "true"}
-_NO = {"no", "n", "not fixed", "not-fixed", "2", "false"}
 
 
 def utc_now() -> datetime:
@@ -43,116 +44,12 @@ def utc_now() -> datetime:
 def new_session_id(now: datetime) -> str:
     """Sortable and short enough to read out on a call: 20261125-031502-7f3a."""
     # os.urandom is what secrets.token_hex uses; importing secrets (hmac,
-    # hashlib) cost ~1.5 ms of every start-up.
+    # hashlib) would add to every start-up.
     return f"{now:%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
 
 
 class SessionEnded(RuntimeError):
     """An answer was given after the session reached its end."""
-
-
-@dataclass(slots=True)
-class Event:
-    type: Literal["fact", "answer", "back", "note", "meta", "check", "tick"]
-    at: datetime
-    node: str = ""
-    key: str = ""
-    value: str = ""
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "type": self.type,
-            "at": self.at.isoformat(),
-            "node": self.node,
-            "key": self.key,
-            "value": self.value,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Event:
-        return cls(
-            type=data["type"],
-            at=datetime.fromisoformat(data["at"]),
-            node=data.get("node", ""),
-            key=data.get("key", ""),
-            value=data.get("value", ""),
-        )
-
-
-@dataclass(slots=True)
-class Note:
-    text: str
-    at: datetime
-
-
-@dataclass(slots=True)
-class Step:
-    """One screen answered, as the admin saw it."""
-
-    node: str
-    kind: str
-    prompt: str
-    answer: str
-    at: datetime
-    target: str | None = None
-    notes: list[Note] = field(default_factory=list)
-    backtracked: bool = False
-    # Link steps are taken by the engine, not the admin; back skips them.
-    automatic: bool = False
-    # A check's result as recorded (probe, target, summary, evidence, ...).
-    result: dict[str, Any] | None = None
-    # Fields parsed from an input with `parse:` (e.g. status, q850).
-    fields: dict[str, str] = field(default_factory=dict)
-    # `parse: pcap`: the capture as read (`wizard.capture.answer.checked`).
-    capture: dict[str, Any] | None = None
-    # A check whose probe could not run: the walk stayed on the node to ask by hand.
-    stayed: bool = False
-    # A resolution's checklist as it stood when it was answered: the 1-based
-    # numbers of the steps the admin ticked.
-    ticked: frozenset[int] = frozenset()
-
-
-@dataclass(slots=True)
-class View:
-    """What the pending step shows, with templates filled and text sanitised."""
-
-    node: str
-    tree: str
-    kind: str
-    title: str
-    # What the admin answers now: the question, the input prompt, or the
-    # resolution's verification question.
-    prompt: str
-    text: str
-    help: str
-    options: list[str]
-    example: str = ""
-    pattern: str | None = None
-    steps: list[str] = field(default_factory=list)
-    collect: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    # Checks: the probe, its parameters with templates filled, and whether the
-    # probe could not run so the admin answers by hand (`last_result` says why).
-    probe: str = ""
-    params: dict[str, str] = field(default_factory=dict)
-    manual: bool = False
-    last_result: dict[str, Any] | None = None
-    # An input's `parse:` (`sip`, `pcap`); a `pcap` input is answered with a file.
-    parse: str = ""
-
-
-@dataclass(slots=True)
-class _Resolved:
-    answer: str
-    target: str | None
-    # What the event log records: the label, the cleaned value, yes/no or the
-    # check outcome, never a number that means something else after a change.
-    canonical: str = ""
-    outcome: Outcome | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    result: dict[str, Any] | None = None
-    stay: bool = False  # a check that could not run: ask the same node by hand
-    capture: dict[str, Any] | None = None
 
 
 class Session:
@@ -170,7 +67,8 @@ class Session:
     ) -> None:
         if tree_id not in trees:
             raise KeyError(tree_id)
-        self.graph = graph
+        self.table = node_table(graph)
+        self.nodes = self.table.nodes
         self.trees = trees
         self.tree_id = tree_id
         self.clock = clock
@@ -212,15 +110,20 @@ class Session:
         return self.outcome is not None
 
     @property
+    def record(self) -> NodeRecord:
+        """The current node's record."""
+        return self.nodes[self.current]
+
+    @property
     def kind(self) -> str:
-        return str(self.graph.nodes[self.current]["kind"])
+        return self.nodes[self.current].kind
 
     def values(self) -> dict[str, str]:
         """Facts and the inputs on the active path, for templates."""
         values = {k: v for k, v in self.facts.items() if v}
         for step in self.path:
             if not step.backtracked and step.kind == "input":
-                var = self.graph.nodes[step.node].get("var")
+                var = self.nodes[step.node].var
                 if var:
                     values[var] = step.answer
                     values.update({f"{var}_{k}": v for k, v in step.fields.items() if v})
@@ -232,20 +135,20 @@ class Session:
         words: dict[str, str] = {}
         for step in self.path:
             if not step.backtracked and step.kind == "input" and step.fields:
-                var = self.graph.nodes[step.node].get("var")
+                var = self.nodes[step.node].var
                 where = "the pasted text" if step.capture is None else "the capture"
                 for key in step.fields:
                     words[f"{var}_{key}"] = f"(no {key.replace('_', ' ')} in {where})"
-        for fact in self.fact_details():
+        for fact in self.fact_specs():
             words[fact.var] = fact.fallback or fact.default or templates.not_given(fact.var)
         return words
 
-    def render(self, text: str) -> templates.Filled:
+    def fill(self, text: str) -> templates.Filled:
         """A tree text with its templates filled: values given, fallbacks for the rest."""
-        return self.renderer()(text)
+        return self.filler()(text)
 
-    def renderer(self) -> Callable[[str], templates.Filled]:
-        """`render` for many texts at once: the path and facts are read once."""
+    def filler(self) -> Callable[[str], templates.Filled]:
+        """`fill` for many texts at once: the path and facts are read once."""
         values, words = self.values(), self.fallbacks()
 
         def fallback(name: str) -> str:
@@ -253,11 +156,7 @@ class Session:
 
         return lambda text: templates.fill(text, values, fallback)
 
-    def fact_specs(self) -> list[tuple[str, str, bool]]:
-        """(var, prompt, required) of every tree this session has entered."""
-        return [(f.var, f.prompt, f.required) for f in self.fact_details()]
-
-    def fact_details(self) -> list[FactSpec]:
+    def fact_specs(self) -> list[FactSpec]:
         """Every fact of the trees this session entered, with choices and defaults."""
         details: dict[str, FactSpec] = {}
         for tree_id in self.trees_seen:
@@ -268,21 +167,23 @@ class Session:
     def active_steps(self) -> list[Step]:
         return [s for s in self.path if not s.backtracked]
 
+    def numbered_steps(self) -> list[tuple[int | None, Step]]:
+        """The path with each step's number as the note and the path panel show
+        it: steps on the active path count from 1; backtracked and automatic
+        (link) steps have none."""
+        numbered: list[tuple[int | None, Step]] = []
+        number = 0
+        for step in self.path:
+            if step.automatic or step.backtracked:
+                numbered.append((None, step))
+            else:
+                number += 1
+                numbered.append((number, step))
+        return numbered
+
     def options(self) -> list[str]:
-        kind = self.kind
-        if kind == "question":
-            return [c["label"] for c in self.graph.nodes[self.current]["choices"]]
-        if kind == "resolution":
-            return [FIXED_LABEL, NOT_FIXED_LABEL]
-        if kind == "check":
-            # "Error" by hand only where the tree says what an error means;
-            # elsewhere it would just lead back to this question.
-            outcomes = {c["label"] for c in self.graph.nodes[self.current]["choices"]}
-            words = ["Pass", "Fail"]
-            if "error" in outcomes and self.check_failed_to_run() is None:
-                words.append("Error")
-            return words
-        return []
+        resolver = RESOLVERS.get(self.kind)
+        return resolver.options(self, self.record) if resolver else []
 
     def check_failed_to_run(self) -> dict[str, Any] | None:
         """At a check whose probe could not run (and the tree has no `error`
@@ -295,45 +196,43 @@ class Session:
             return last.result or {}
         return None
 
-    def check_params(
-        self, render: Callable[[str], templates.Filled] | None = None
-    ) -> dict[str, str]:
+    def check_params(self, fill: Callable[[str], templates.Filled] | None = None) -> dict[str, str]:
         """The current check's parameters, templates filled from facts and inputs."""
-        params = self.graph.nodes[self.current].get("params") or {}
-        render = render or self.renderer()
-        return {key: render(str(value)) for key, value in params.items()}
+        params = self.record.params
+        fill = fill or self.filler()
+        return {key: fill(str(value)) for key, value in params.items()}
 
     def _prompt(self) -> str:
-        data = self.graph.nodes[self.current]
-        if self.kind == "resolution":
-            return self.render(data.get("verify", DEFAULT_VERIFY))
-        return self.render(data["text"]) if self.kind in PROMPTING_KINDS else ""
+        record = self.record
+        if record.kind == "resolution":
+            return self.fill(record.verify)
+        return self.fill(record.text) if record.kind in PROMPTING_KINDS else ""
 
     def view(self) -> View:
-        data = self.graph.nodes[self.current]
-        kind = self.kind
-        prompt = data.get("verify", DEFAULT_VERIFY) if kind == "resolution" else data["text"]
+        record = self.record
+        kind = record.kind
+        prompt = record.verify if kind == "resolution" else record.text
         failed = self.check_failed_to_run() if kind == "check" else None
-        render = self.renderer()
+        fill = self.filler()
         return View(
             node=self.current,
-            tree=data["tree"],
+            tree=record.tree,
             kind=kind,
-            title=render(data.get("title", "")),
-            prompt=render(prompt) if kind in PROMPTING_KINDS else "",
-            text=render(data.get("text", "")),
-            help=render(data.get("help", "")),
+            title=fill(record.title),
+            prompt=fill(prompt) if kind in PROMPTING_KINDS else "",
+            text=fill(record.text),
+            help=fill(record.help),
             options=[strip_controls(o) for o in self.options()],
-            example=strip_controls(data.get("example") or ""),
-            pattern=data.get("pattern"),
-            steps=[render(s) for s in data.get("steps", [])],
-            collect=[render(c) for c in data.get("collect", [])],
-            sources=list(data.get("sources", [])),
-            probe=str(data.get("probe") or ""),
-            params=self.check_params(render) if kind == "check" else {},
+            example=strip_controls(record.example or ""),
+            pattern=record.pattern,
+            steps=[fill(s) for s in record.steps],
+            collect=[fill(c) for c in record.collect],
+            sources=list(record.sources),
+            probe=record.probe,
+            params=self.check_params(fill) if kind == "check" else {},
             manual=failed is not None,
             last_result=failed,
-            parse=str(data.get("parse") or "") if kind == "input" else "",
+            parse=(record.parse or "") if kind == "input" else "",
         )
 
     # -- acting --------------------------------------------------------------
@@ -440,10 +339,11 @@ class Session:
                     f"this check result was for {event.node}, but the session is at {self.current}",
                     self.options(),
                 )
-            self._apply_resolved(self._resolve_check(event.key, json.loads(event.value)), event.at)
+            resolved = CHECKS.from_result(self, self.record, event.key, json.loads(event.value))
+            self._apply_resolved(resolved, event.at)
 
     def _apply_tick(self, event: Event) -> None:
-        steps = len(self.graph.nodes[self.current].get("steps", ()))
+        steps = len(self.record.steps)
         if event.node != self.current or self.kind != "resolution":
             raise AnswerError(
                 f"this tick was for {event.node}, but the session is at {self.current}", []
@@ -454,105 +354,40 @@ class Session:
         ticked = self.ticked()
         self.ticks[self.current] = ticked | {number} if event.value else ticked - {number}
 
-    def _resolve_check(self, outcome: str, result: dict[str, Any] | None) -> _Resolved:
-        if outcome not in CHECK_WORDS:
-            raise AnswerError(f"'{outcome}' is not pass, fail or error", list(CHECK_WORDS))
-        choices = {c["label"]: c["target"] for c in self.graph.nodes[self.current]["choices"]}
-        word = CHECK_WORDS[outcome]
-        if result is None:
-            word += " (checked by hand)"
-        elif "override" in result:
-            override = result["override"]
-            word += f" (override of {override['from']}: {override['reason'] or 'no reason given'})"
-        if outcome == "error" and "error" not in choices:
-            if self.check_failed_to_run() is not None:
-                raise AnswerError("the check could not run: answer pass or fail", ["pass", "fail"])
-            return _Resolved(word, None, outcome, result=result, stay=True)
-        return _Resolved(word, choices.get(outcome), outcome, result=result)
-
-    def _resolve_answer(self, text: str) -> _Resolved:
+    def _resolve_answer(self, text: str) -> Resolved:
         """What an answer text means at the current node."""
         if self.finished:
             raise SessionEnded("the session has ended")
-        data = self.graph.nodes[self.current]
-        kind = self.kind
-        cleaned = strip_controls(text).strip()
-        if kind == "question":
-            choices = data["choices"]
-            labels = [c["label"] for c in choices]
-            wanted = cleaned.casefold()
-            chosen = next((c for c in choices if c["label"].casefold() == wanted), None)
-            # isdigit() alone admits "²" and 5,000-digit strings that int() rejects.
-            if chosen is None and cleaned.isascii() and cleaned.isdigit() and len(cleaned) < 4:
-                number = int(cleaned)
-                chosen = choices[number - 1] if 1 <= number <= len(choices) else None
-            if chosen is None:
-                raise AnswerError(f"'{cleaned}' is not one of the answers", labels)
-            return _Resolved(chosen["label"], chosen["target"], chosen["label"])
-        if kind == "input":
-            if data.get("parse") == "pcap":
-                raise CaptureNeeded(
-                    "this step reads a capture file (pcap or pcapng); give its path", []
-                )
-            value = cleaned
-            if not value:
-                raise AnswerError("a value is needed", [data.get("example") or ""])
-            pattern = data.get("pattern")
-            if pattern and not tree_search(pattern, value):
-                example = data.get("example") or ""
-                hint = f"; for example: {example}" if example else ""
-                raise AnswerError(f"'{value}' does not have the expected form{hint}", [example])
-            fields = {}
-            if data.get("parse") == "sip":
-                # Imported here: only a few inputs parse SIP, and start-up counts.
-                from wizard.sipparse import parse_sip
+        resolver = RESOLVERS.get(self.kind)
+        if resolver is None:
+            raise SessionEnded(f"a {self.kind} takes no answer")
+        return resolver.resolve(self, self.record, strip_controls(text).strip())
 
-                fields = parse_sip(value).as_dict()
-            return _Resolved(value, route(data, value, fields), value, fields=fields)
-        if kind == "resolution":
-            word = cleaned.casefold()
-            if word in _YES:
-                return _Resolved(FIXED_LABEL, None, "yes", outcome="fixed")
-            if word in _NO:
-                unresolved = next((c for c in data["choices"] if c["kind"] == "unresolved"), None)
-                if unresolved and unresolved["target"]:
-                    return _Resolved(NOT_FIXED_LABEL, unresolved["target"], "no")
-                return _Resolved(NOT_FIXED_LABEL, None, "no", outcome="not-fixed")
-            raise AnswerError(f"'{cleaned}' is not yes or no", ["yes", "no"])
-        if kind == "check":
-            word = {"1": "pass", "2": "fail", "3": "error"}.get(cleaned, cleaned.casefold())
-            if word not in CHECK_WORDS:
-                raise AnswerError(f"'{cleaned}' is not pass, fail or error", self.options())
-            return self._resolve_check(word, None)
-        raise SessionEnded(f"a {kind} takes no answer")
-
-    def _resolve_capture(self, record: Mapping[str, Any] | str) -> _Resolved:
+    def _resolve_capture(self, record: Mapping[str, Any] | str) -> Resolved:
         """What a capture record (or its JSON, from an event) means at the current node."""
         if self.finished:
             raise SessionEnded("the session has ended")
-        data = self.graph.nodes[self.current]
-        if self.kind != "input" or data.get("parse") != "pcap":
+        if self.kind != "input" or self.record.parse != "pcap":
             raise AnswerError("this step does not read a capture", self.options())
         # Imported here: only a few inputs read captures (the module does not load dpkt).
-        from wizard.capture.answer import answer_text, checked
+        from wizard.capture.answer import checked
 
         try:
             capture = checked(json.loads(record) if isinstance(record, str) else dict(record))
         except ValueError as exc:  # json.JSONDecodeError is one
             raise AnswerError(f"the capture's record cannot be used: {exc}", []) from None
-        fields, text = capture["findings"], answer_text(capture)
-        return _Resolved(text, route(data, text, fields), text, fields=fields, capture=capture)
+        return INPUTS.resolve_capture(self.record, capture)
 
     def _apply_answer(self, text: str, at: datetime) -> None:
         self._apply_resolved(self._resolve_answer(text), at)
 
-    def _apply_resolved(self, resolved: _Resolved, at: datetime) -> None:
+    def _apply_resolved(self, resolved: Resolved, at: datetime) -> None:
         target, outcome = resolved.target, resolved.outcome
         if outcome is None and target is None and not resolved.stay:
             raise AnswerError("this answer leads nowhere: the tree is broken here", self.options())
         step = Step(self.current, self.kind, self._prompt(), resolved.answer, at, target)
         step.result, step.fields, step.stayed = resolved.result, resolved.fields, resolved.stay
-        step.capture = resolved.capture
+        step.capture, step.check = resolved.capture, resolved.check
         if step.kind == "resolution":
             step.ticked = self.ticked()
         step.notes, self.pending_notes = self.pending_notes, []
@@ -596,15 +431,16 @@ class Session:
             if self.current in crossed:
                 raise BrokenTree(f"links loop back to {self.current}; run `edge-wizard validate`")
             crossed.add(self.current)
-            data = self.graph.nodes[self.current]
-            target = next((c["target"] for c in data["choices"] if c["kind"] == "link"), None)
+            record = self.record
+            link = record.choice("link")
+            target = link.target if link else None
             if target is None:
                 raise BrokenTree(f"the link at {self.current} leads to a missing tree or node")
-            tree_id = self.graph.nodes[target]["tree"]
+            tree_id = self.nodes[target].tree
             title = self.trees[tree_id].title if tree_id in self.trees else tree_id
             # A link's help says why the path crosses; the admin never sees the
             # link as a screen, so it travels with the step instead.
-            reason = self.render(data.get("help", ""))
+            reason = self.fill(record.help)
             prompt = f"Continue in: {title}" + (f" ({reason})" if reason else "")
             self.path.append(
                 Step(

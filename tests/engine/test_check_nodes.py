@@ -160,7 +160,7 @@ def test_trees_cannot_run_anything_but_registered_probes(
 
 def test_fact_choices_and_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     s = session()
-    host = next(f for f in s.fact_details() if f.var == "host")
+    host = next(f for f in s.fact_specs() if f.var == "host")
     assert host.choices == ["127.0.0.1", "localhost"]
     code = main(["--trees", str(CHECKS), "walk", "demo-checks", "--fact", "host=h", "-a", "fail"])
     assert code == 0

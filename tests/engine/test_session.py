@@ -62,7 +62,9 @@ def test_default_route_follows_link_into_other_tree(new_session: MakeSession) ->
     assert s.trees_seen == ["demo-phone", "demo-edge"]
     link_step = s.path[-1]
     assert link_step.automatic and link_step.kind == "link"
-    assert ("edge_name", "Edge name", False) in s.fact_specs()
+    assert ("edge_name", "Edge name", False) in [
+        (f.var, f.prompt, f.required) for f in s.fact_specs()
+    ]
 
 
 def test_verify_fixed_and_not_fixed(new_session: MakeSession) -> None:
@@ -139,7 +141,7 @@ def test_replay_rebuilds_the_same_state(
     s.answer("403")
     events = [Event.from_json(e.to_json()) for e in s.events]
     again, dropped = Session.replay(
-        s.graph, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
+        s.table, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
     )
     assert dropped == 0
     assert again.current == s.current
@@ -155,7 +157,7 @@ def test_replay_stops_where_the_tree_no_longer_fits(new_session: MakeSession) ->
     events = list(s.events)
     events[1] = Event("answer", events[1].at, node="demo-phone/gone", value="403")
     again, dropped = Session.replay(
-        s.graph, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
+        s.table, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
     )
     assert dropped == 1
     assert again.current == "demo-phone/code"

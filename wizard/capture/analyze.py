@@ -1,8 +1,8 @@
 """One capture file, read once from start to end, to calls with ladders and findings.
 
-Each record goes link -> IP -> UDP/TCP (:mod:`.decode`); a UDP payload shaped
-like RTP is counted into its stream (:mod:`.rtp`), one that starts with a SIP
-start line is a SIP message, and TCP goes through reassembly (:mod:`.tcp`).
+Each record goes link -> IP -> UDP/TCP (`wizard.capture.decode`); a UDP payload shaped
+like RTP is counted into its stream (`wizard.capture.rtp`), one that starts with a SIP
+start line is a SIP message, and TCP goes through reassembly (`wizard.capture.tcp`).
 Nothing is kept of a packet but its SIP text (bounded) and its stream's
 counters, so memory stays small however large the file.
 """
@@ -74,7 +74,7 @@ class _SipCollector:
 
 
 def read_capture(path: Path | str, limits: Limits | None = None) -> Capture:
-    """Read and analyse one capture; raises :class:`~wizard.capture.records.CaptureError`."""
+    """Read and analyse one capture; raises `wizard.capture.records.CaptureError`."""
     with RecordStream(path, limits) as records:
         decoder = Decoder(records.linktype)
         sip = _SipCollector()

@@ -1,18 +1,18 @@
 """A capture as the answer to a tree's `parse: pcap` input, kept as plain data.
 
 The caller (`edge-wizard walk`, the TUI) reads the file with
-:func:`read_for_input`; the session records what came back in its answer event
-(:meth:`wizard.session.Session.answer_capture`), so the session itself never
+`read_for_input`; the session records what came back in its answer event
+(`wizard.session.Session.answer_capture`), so the session itself never
 touches a file and a replay or a resume needs no capture. That record is
 everything the walk and the ticket note use of the capture: which call was
 read, its findings (the strings routes match, like `parse: sip` fields), its
 RTP streams and its ladder, bounded in size.
 
-:func:`checked` is the other half: it takes a record back from an event (the
+`checked` is the other half: it takes a record back from an event (the
 store is a file, so it is checked like any untrusted input) and returns it
 with every string stripped of control characters and every list bounded.
-Reading imports dpkt (through :mod:`.analyze`) only inside
-:func:`read_for_input`; the rest is pure.
+Reading imports dpkt (through `wizard.capture.analyze`) only inside
+`read_for_input`; the rest is pure.
 """
 
 from __future__ import annotations

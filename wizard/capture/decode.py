@@ -70,7 +70,7 @@ class DecodeStats:
 
 
 class Decoder:
-    """Frames of one link type to :class:`Datagram` objects (or ``None``: not UDP/TCP)."""
+    """Frames of one link type to `Datagram` objects (or `None`: not UDP/TCP)."""
 
     def __init__(self, linktype: int) -> None:
         import dpkt  # imported here: only reading a capture pays for it
@@ -172,7 +172,7 @@ class Decoder:
         return None
 
     def _reassemble(self, ip: Any) -> bytes | None:
-        """The whole IPv4 payload once every fragment is in, else ``None`` (kept for later)."""
+        """The whole IPv4 payload once every fragment is in, else `None` (kept for later)."""
         key = (bytes(ip.src), bytes(ip.dst), int(ip.id), int(ip.p))
         # The first fragment was decoded by dpkt as far as it goes; bytes() gives
         # back exactly its payload bytes.

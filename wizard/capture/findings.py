@@ -1,9 +1,9 @@
 """The findings of one call, as a typed record with stable field names (docs/capture.md).
 
-:meth:`CallFindings.as_dict` gives the string values trees route on, like
-:meth:`wizard.sipparse.SipFields.as_dict`: every key always present, ``yes`` /
-``no`` for flags, ``""`` when the capture cannot tell. :meth:`CallFindings.to_json`
-is the same with ``rtp_streams`` as a list of streams instead of their count.
+`CallFindings.as_dict` gives the string values trees route on, like
+`wizard.sipparse.SipFields.as_dict`: every key always present, `yes` /
+`no` for flags, `""` when the capture cannot tell. `CallFindings.to_json`
+is the same with `rtp_streams` as a list of streams instead of their count.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _flag(value: bool | None) -> str:
 
 @dataclass
 class CallFindings:
-    """What the capture shows about one call. ``None`` is "the capture cannot tell"."""
+    """What the capture shows about one call. `None` is "the capture cannot tell"."""
 
     status: int | None = None
     q850: int | None = None
@@ -85,7 +85,7 @@ class CallFindings:
     rtp_idle_s: float | None = None
 
     def as_dict(self) -> dict[str, str]:
-        """String values for routing; ``rtp_streams`` is the number of streams."""
+        """String values for routing; `rtp_streams` is the number of streams."""
         return {
             "status": _text(self.status),
             "q850": _text(self.q850),
@@ -106,7 +106,7 @@ class CallFindings:
         }
 
     def to_json(self) -> dict[str, object]:
-        """:meth:`as_dict`, with ``rtp_streams`` as the list of streams."""
+        """`as_dict`, with `rtp_streams` as the list of streams."""
         out: dict[str, object] = dict(self.as_dict())
         out["rtp_streams"] = [s.to_json() for s in self.rtp_streams]
         return out

@@ -1,11 +1,11 @@
 """A capture file as a bounded stream of records: (packet number, time, frame bytes).
 
 dpkt's pcap and pcapng readers do the format work. They trust the file: a record
-header's length is passed straight to ``read()``, so a corrupt 4 GB length would
-allocate 4 GB, a pcapng block length under 8 becomes ``read(-n)`` (the rest of
+header's length is passed straight to `read()`, so a corrupt 4 GB length would
+allocate 4 GB, a pcapng block length under 8 becomes `read(-n)` (the rest of
 the file at once), and a record cut short comes back silently short. Every read
-therefore goes through :class:`_GuardedFile`, which refuses those, and the
-stream stops at :class:`Limits` (packets and bytes read) with a message saying
+therefore goes through `_GuardedFile`, which refuses those, and the
+stream stops at `Limits` (packets and bytes read) with a message saying
 where it was cut. The file is read as it is iterated, never whole.
 """
 
@@ -96,8 +96,8 @@ def _dpkt_errors() -> tuple[type[BaseException], ...]:
 class RecordStream:
     """The records of one capture file; use as a context manager, then iterate once.
 
-    After iteration, :attr:`cut` says why reading stopped early (``None`` when the
-    whole file was read) and :attr:`count` is the number of records read.
+    After iteration, `cut` says why reading stopped early (`None` when the
+    whole file was read) and `count` is the number of records read.
     """
 
     def __init__(self, path: Path | str, limits: Limits | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Every UDP payload shaped like RTP (version 2, a payload type outside RTCP's
 64-95, RFC 5761) is counted here as it arrives; the call it belongs to is decided
-later, from the SDPs (:mod:`.calls`). The figures follow RFC 3550:
+later, from the SDPs (`wizard.capture.calls`). The figures follow RFC 3550:
 
 * *lost* is expected minus received, expected from the extended highest
   sequence number (appendix A.1 and A.3: wrap-around counted, a jump of 3,000
@@ -76,7 +76,7 @@ class RtpStream:
 
     @property
     def max_jitter_ms(self) -> float | None:
-        """``None`` when it cannot be known: no audio packets, or no clock rate."""
+        """`None` when it cannot be known: no audio packets, or no clock rate."""
         if self.clock is None or self.jitter_samples == 0:
             return None
         return round(self.max_jitter / self.clock * 1000, 2)

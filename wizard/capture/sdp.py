@@ -3,7 +3,7 @@
 The RTP streams of a call are found from these endpoints (the c= address and
 the m=audio port), and their payload numbers are named from the rtpmap lines
 (or RFC 3551's static table). The body lines come from
-:class:`wizard.sipparse.SipMessage`, already sanitised.
+`wizard.sipparse.SipMessage`, already sanitised.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _RTPMAP = re.compile(r"a=rtpmap:(\d{1,3})[ \t]+([A-Za-z0-9_.+-]{1,32})/(\d{1,6})
 
 
 def normal_ip(text: str) -> str | None:
-    """The address as packets show it (``::ffff:a.b.c.d`` and case differences unified)."""
+    """The address as packets show it (`::ffff:a.b.c.d` and case differences unified)."""
     try:
         addr = ipaddress.ip_address(text.strip())
     except ValueError:
@@ -67,7 +67,7 @@ def connection_addresses(body: list[str]) -> list[str]:
 
 
 def audio_media(body: list[str]) -> AudioMedia | None:
-    """The first audio stream of an SDP body, or ``None`` when there is none."""
+    """The first audio stream of an SDP body, or `None` when there is none."""
     session_addr: str | None = None
     media_addr: str | None = None
     port: int | None = None

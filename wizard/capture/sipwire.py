@@ -1,10 +1,10 @@
 """SIP as it appears on the wire: recognised by content, sanitised, then parsed by sipparse.
 
-SIP is found by its start line, on any port: ``SIP/2.0 NNN`` for a response,
-``METHOD URI SIP/2.0`` for a request. The bytes are decoded as UTF-8 (bad bytes
+SIP is found by its start line, on any port: `SIP/2.0 NNN` for a response,
+`METHOD URI SIP/2.0` for a request. The bytes are decoded as UTF-8 (bad bytes
 replaced) and stripped of control characters before anything reads them, so no
 escape sequence from a packet reaches a terminal or a note. Headers come from
-:func:`wizard.sipparse.parse_message`; only the start line, the dialog tags and
+`wizard.sipparse.parse_message`; only the start line, the dialog tags and
 the CSeq are read here, because the ladder and the call grouping need them
 exactly.
 """
@@ -35,7 +35,7 @@ _CSEQ = re.compile(r"[ \t]*(\d{1,10})[ \t]+([A-Za-z]{1,20})")
 
 
 def starts_sip(payload: bytes, pos: int = 0) -> bool:
-    """Does ``payload`` hold a SIP start line at ``pos``?"""
+    """Does `payload` hold a SIP start line at `pos`?"""
     return _START.match(payload, pos) is not None
 
 
@@ -75,7 +75,7 @@ class SipPacket:
         return self.method is not None
 
     def summary(self) -> str:
-        """The ladder's text: the request line without ``SIP/2.0``, or the status line."""
+        """The ladder's text: the request line without `SIP/2.0`, or the status line."""
         if self.method is not None:
             line = f"{self.method} {self.uri}"
         else:
@@ -88,7 +88,7 @@ class SipPacket:
 def sip_packet(
     number: int, time: float, transport: str, src: Endpoint, dst: Endpoint, raw: bytes
 ) -> SipPacket | None:
-    """A :class:`SipPacket` from one whole message's bytes, or ``None`` if it is not SIP."""
+    """A `SipPacket` from one whole message's bytes, or `None` if it is not SIP."""
     text = strip_controls(raw[:MAX_MESSAGE].decode("utf-8", "replace"))
     first = text.split("\n", 1)[0].strip()
     method = uri = None

@@ -1,14 +1,14 @@
 """Built-in network probes: a closed registry of typed checks with hard timeouts.
 
 Trees can only name a probe from :data:`PROBES` and give it string parameters;
-no tree can run a command or code. Every probe returns a :class:`ProbeResult`
-with an ``outcome`` of ``pass``, ``fail`` or ``error``:
+no tree can run a command or code. Every probe returns a `ProbeResult`
+with an `outcome` of `pass`, `fail` or `error`:
 
-* ``pass``: the target answered and the answer is healthy;
-* ``fail``: a definite unhealthy answer, including silence (no answer within
+* `pass`: the target answered and the answer is healthy;
+* `fail`: a definite unhealthy answer, including silence (no answer within
   the timeout: a firewall dropping packets is a finding, not a probe error);
-* ``error``: the question could not be asked: unknown probe, bad parameters,
-  a target name that does not resolve (except for the ``dns`` probe, where
+* `error`: the question could not be asked: unknown probe, bad parameters,
+  a target name that does not resolve (except for the `dns` probe, where
   that is the finding), a local failure.
 
 This package imports neither Textual nor Rich. See docs/probes.md.

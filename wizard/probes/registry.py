@@ -58,11 +58,11 @@ def _unknown(name: str) -> str:
 
 
 def check_params(name: str, raw: Mapping[str, str]) -> list[str]:
-    """Problems with a probe name and its parameters, as messages; ``[]`` when fine.
+    """Problems with a probe name and its parameters, as messages; `[]` when fine.
 
     Reports an unknown probe or parameter (with "did you mean"), a missing
-    required parameter, an ill-typed value (port ``abc``) and an out-of-range or
-    malformed one. A value holding a ``{var}`` template is only checked for its
+    required parameter, an ill-typed value (port `abc`) and an out-of-range or
+    malformed one. A value holding a `{var}` template is only checked for its
     name here; its content is checked when the probe runs, after substitution.
     """
     spec = PROBES.get(name)
@@ -72,7 +72,7 @@ def check_params(name: str, raw: Mapping[str, str]) -> list[str]:
 
 
 def coerce_params(name: str, raw: Mapping[str, str]) -> dict[str, object]:
-    """Typed parameters with defaults filled in; raises :class:`ProbeParamError`."""
+    """Typed parameters with defaults filled in; raises `ProbeParamError`."""
     spec = PROBES.get(name)
     if spec is None:
         raise ProbeParamError(_unknown(name))
@@ -131,12 +131,12 @@ def _watchdog_verdict(spec: ProbeSpec, params: Params, budget: float) -> Verdict
 
 
 def run_probe(name: str, raw_params: Mapping[str, str]) -> ProbeResult:
-    """Run probe ``name`` with string parameters, synchronously.
+    """Run probe `name` with string parameters, synchronously.
 
     Never raises for network conditions or bad input: an unknown probe or bad
-    parameters give outcome ``error``; network conditions map to ``fail`` or
-    ``error`` by the shared rule (see docs/probes.md). The probe's ``timeout``
-    (plus websocket ``hold``) is a hard wall-clock bound, enforced by a watchdog.
+    parameters give outcome `error`; network conditions map to `fail` or
+    `error` by the shared rule (see docs/probes.md). The probe's `timeout`
+    (plus websocket `hold`) is a hard wall-clock bound, enforced by a watchdog.
     """
     start = time.monotonic()
     prepared = _prepare(name, raw_params, start)
@@ -159,7 +159,7 @@ def run_probe(name: str, raw_params: Mapping[str, str]) -> ProbeResult:
 
 
 async def run_probe_async(name: str, raw_params: Mapping[str, str]) -> ProbeResult:
-    """Like :func:`run_probe`, without blocking the event loop.
+    """Like `run_probe`, without blocking the event loop.
 
     Probes that are natively async (websocket) run on the loop; the others run
     in a worker thread. Cancelling the awaiting task returns at once; a thread

@@ -22,7 +22,7 @@ import networkx as nx
 from wizard import templates
 from wizard.catalog import Catalog
 from wizard.graph import Graph, build_graph, node_name
-from wizard.loader import did_you_mean
+from wizard.hints import did_you_mean
 from wizard.model import Node, Tree
 
 
@@ -67,8 +67,8 @@ class Analysis:
 
     def node(self, name: str) -> Node:
         """The model node behind a graph name `<tree>/<node>`."""
-        tree_id, _, node_id = name.partition("/")
-        return self.trees[tree_id].nodes[node_id]
+        data = self.graph.nodes[name]
+        return self.trees[data["tree"]].nodes[data["id"]]
 
     @cached_property
     def entries(self) -> list[str]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from wizard.loader import did_you_mean
+from wizard.hints import did_you_mean
 from wizard.model import Check, Finding
 from wizard.rules.registry import Code
 

@@ -37,10 +37,12 @@ CODES = (LONG_PATH,)
 def check(analysis: Analysis) -> Iterator[Finding]:
     dag = analysis.dag
     steps: dict[str, int] = {}
+    nodes = dag.nodes
     for name in reversed(analysis.order):
-        own = 0 if dag.nodes[name]["kind"] == "link" else 1
-        tree_id = name.partition("/")[0]
-        inside = [n for n in dag.successors(name) if n.partition("/")[0] == tree_id]
+        data = nodes[name]
+        own = 0 if data["kind"] == "link" else 1
+        tree_id = data["tree"]
+        inside = [n for n in dag.successors(name) if nodes[n]["tree"] == tree_id]
         steps[name] = own + max((steps[n] for n in inside), default=0)
     for tree in analysis.trees.values():
         start = node_name(tree.id, tree.start)

@@ -308,8 +308,8 @@ class WizardApp(App[int]):
             ("meta:operator", "Operator", operator, False),
         ]
         fields += [
-            (f"fact:{var}", f"{prompt} ({var})", session.facts.get(var, ""), required)
-            for var, prompt, required in session.fact_specs()
+            (f"fact:{f.var}", f"{f.prompt} ({f.var})", session.facts.get(f.var, ""), f.required)
+            for f in session.fact_specs()
         ]
         title = "Incident header (Esc skips)" if first else "Ticket, operator and facts"
 

@@ -17,7 +17,6 @@ from wizard.sanitize import strip_controls
 from wizard.tui import render
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-DEFAULT_TIMEOUT = 5.0
 OUTCOME_STYLES = {
     "pass": "bold $text-success",
     "fail": "bold $text-error",
@@ -26,21 +25,10 @@ OUTCOME_STYLES = {
 
 
 def budget(probe: str, params: Mapping[str, str]) -> float:
-    """Seconds the probe may take: its `timeout` (default 5), plus websocket `hold`."""
-    from wizard.probes import PROBES
+    """Seconds the probe may take: `wizard.checks.budget`, the bound it runs within."""
+    from wizard.checks import budget  # the probe registry, only once a check shows
 
-    def seconds(value: object, default: float) -> float:
-        try:
-            return max(0.0, float(str(value)))
-        except ValueError:
-            return default
-
-    total = seconds(params.get("timeout", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
-    spec = PROBES.get(probe)
-    extra = spec.extra_budget_param if spec is not None else None
-    if extra:
-        total += seconds(params.get(extra, 0), 0.0)
-    return total
+    return budget(probe, params)
 
 
 def _seconds(value: float) -> str:

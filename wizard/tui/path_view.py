@@ -1,8 +1,8 @@
 """The path panel: a line-API view that renders only the rows in sight.
 
 The path is redrawn after every answer and grows all through an incident. As a
-Static in a scroll box, every step re-wrapped and re-rendered every line of it:
-about 3 ms of an 8 ms step with a 30-line path (measured headless, 80x24). Here
+Static in a scroll box, every step re-wrapped and re-rendered every line of it,
+a large share of each step with a long path (`benchmarks/tui_step.py`). Here
 a line keeps its wrapped rows while it is unchanged, so a step wraps only the
 lines that changed and renders only the rows on screen.
 """

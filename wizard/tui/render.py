@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from rich.cells import cell_len
 from textual.content import Content, Span
 
+from wizard.outcomes import OUTCOME_LABELS as OUTCOME_LABELS
 from wizard.sanitize import strip_controls
 from wizard.session import Session, View
 from wizard.templates import Filled
@@ -26,11 +27,6 @@ KIND_LABELS = {
     "check": "Check",
     "resolution": "Resolution",
     "escalation": "Escalation",
-}
-OUTCOME_LABELS = {
-    "fixed": "Fixed",
-    "not-fixed": "Not fixed",
-    "escalated": "Escalated",
 }
 
 
@@ -97,26 +93,23 @@ def path_lines(session: Session, view: View | None = None) -> list[Content]:
     # Lines are kept as (text, style, bold tail) and made into Content only
     # for the lines shown: a long walk must not make every step slower.
     out: list[tuple[str, str, str]] = []
-    number = 0
-    for step in session.path:
+    for number, step in session.numbered_steps():
         if step.automatic:
             out.append((f"↪ {shorten(step.prompt)}", "bold italic", ""))
             continue
         answer = shorten(step.answer, 40)
         detail = ""
-        if step.kind == "check":
-            # "Fail (override of pass: reason)": the outcome on the step's
-            # line, the override or "checked by hand" on its own line.
-            word, _, rest = step.answer.partition(" (")
-            answer, detail = word, rest.removesuffix(")")
+        if step.check is not None:
+            # The outcome on the step's line, the override or "checked by
+            # hand" on its own line.
+            answer, detail = step.check.label, step.check.detail
             if step.stayed and step.result is not None:
                 # The probe could not run and the tree has no `error` way on:
                 # the walk stayed on the check to ask it by hand.
                 detail = f"could not run ({step.result.get('summary', '')}): asked by hand"
-        if step.backtracked:
+        if number is None:
             out.append((f"  ✗ {shorten(step.prompt)} → {answer} (backtracked)", "dim strike", ""))
         else:
-            number += 1
             out.append((f"{number:>2}. {shorten(step.prompt)} → ", "", answer))
         if detail:
             style = "dim strike" if step.backtracked else "italic"
@@ -146,7 +139,7 @@ def path_lines(session: Session, view: View | None = None) -> list[Content]:
 
 def gathered(session: Session) -> Content:
     """Facts and inputs gathered so far, for the escalation screen."""
-    specs = {var: prompt for var, prompt, _ in session.fact_specs()}
+    specs = {fact.var: fact.prompt for fact in session.fact_specs()}
     values = session.values()
     rows: list[Content] = []
     for var in [*specs, *(v for v in values if v not in specs)]:
