@@ -21,6 +21,7 @@ from textual.widgets import DirectoryTree, Static
 
 from wizard.capture.answer import capture_path
 from wizard.tui import render
+from wizard.tui.painters import key_bar
 
 # What SIP Diagnostics, tcpdump, Wireshark and dumpcap save.
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".dmp")
@@ -79,17 +80,8 @@ class CapturePicker(ModalScreen[Path | None]):
             yield Static(
                 Content("Folders and .pcap, .pcapng, .cap files only."), classes="dialog-hint"
             )
-        yield Static(
-            Content.assemble(
-                (" enter ", "bold $footer-key-foreground"),
-                "Open / read ",
-                (" ⌫ ", "bold $footer-key-foreground"),
-                "Parent folder ",
-                (" esc ", "bold $footer-key-foreground"),
-                "Cancel",
-            ),
-            classes="dialog-keys",
-        )
+        keys = [("enter", "Open / read"), ("⌫", "Parent folder"), ("esc", "Cancel")]
+        yield Static(key_bar(keys), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one(CaptureTree).focus()

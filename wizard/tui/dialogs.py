@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from wizard.sanitize import strip_controls
 from wizard.tui import render
 from wizard.tui.fields import SubmitArea
+from wizard.tui.painters import key_bar
 
 
 class HeaderDialog(ModalScreen[dict[str, str] | None]):
@@ -63,15 +64,7 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
         # a Footer composes a widget per key, a large share of the start-up
         # (benchmarks/tui_startup.py). It also covers the incident screen's
         # footer, whose keys do not apply here.
-        yield Static(
-            Content.assemble(
-                (" esc ", "bold $footer-key-foreground"),
-                "Skip ",
-                (" ^s ", "bold $footer-key-foreground"),
-                "Save",
-            ),
-            classes="dialog-keys",
-        )
+        yield Static(key_bar([("esc", "Skip"), ("^s", "Save")]), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#header-fields").can_focus = False

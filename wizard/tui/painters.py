@@ -25,6 +25,13 @@ FIELD_KEYS = "Enter submits · Ctrl+J new line · Esc leaves the field"
 CAPTURE_KEYS = "Enter reads the file · Ctrl+O chooses one · Esc leaves the field"
 
 
+def key_bar(keys: list[tuple[str, str]]) -> Content:
+    """A dialog's one-line list of keys, styled like the footer's."""
+    return Content(" ").join(
+        Content.assemble((f" {key} ", "bold $footer-key-foreground"), label) for key, label in keys
+    )
+
+
 def numbered(number: int, label: str) -> Content:
     return Content.assemble((f"{number}. ", "bold"), render.plain(label))
 
