@@ -362,6 +362,7 @@ print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
 
 def test_probe_text_is_plain_and_free_of_control_characters() -> None:
     """Evidence comes from the network: markup stays literal, escapes never reach the screen."""
+    from wizard import checks
     from wizard.tui import check_view
 
     result = {
@@ -385,5 +386,5 @@ def test_probe_text_is_plain_and_free_of_control_characters() -> None:
     assert "via_rewritten: no" in text
     assert "addresses: 127.0.0.1, ::1" in text
     assert "took 12 ms" in text
-    assert check_view.budget("websocket", {"timeout": "3", "hold": "10"}) == 13
-    assert check_view.budget("tcp", {}) == 5
+    assert checks.budget("websocket", {"timeout": "3", "hold": "10"}) == 13
+    assert checks.budget("tcp", {}) == 5

@@ -117,7 +117,7 @@ def panel(session: Session, state: CheckState, run: CheckRun) -> tuple[Content, 
     if state is CheckState.MANUAL:
         return check_view.manual(view.last_result), None
     target = checks.describe(session)
-    timeout = check_view.budget(view.probe, view.params)
+    timeout = checks.budget(view.probe, view.params)
     if state is CheckState.RUNNING and run.started is not None:
         elapsed = time.monotonic() - run.started
         return check_view.running(view.probe, target, timeout, elapsed), None

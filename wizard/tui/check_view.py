@@ -24,13 +24,6 @@ OUTCOME_STYLES = {
 }
 
 
-def budget(probe: str, params: Mapping[str, str]) -> float:
-    """Seconds the probe may take: `wizard.checks.budget`, the bound it runs within."""
-    from wizard.checks import budget  # the probe registry, only once a check shows
-
-    return budget(probe, params)
-
-
 def _seconds(value: float) -> str:
     return f"{value:g} s"
 
