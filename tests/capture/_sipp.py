@@ -118,7 +118,23 @@ def _start_tcpdump(tcpdump: str, capture: Path, ports: list[int]) -> subprocess.
 
 
 def record_call(workdir: Path, uac: str, uas: str, *, transport: str = "u1") -> Path:
-    """Run ``uac`` (scenario file in this folder) against ``uas``; return the capture."""
+    """Run ``uac`` (scenario file in this folder) against ``uas``; return the capture.
+
+    The ports are free when chosen, but another process on a busy machine (a
+    parallel test run) can take one before sipp binds it; then sipp stops at
+    once. One more try, on new ports, tells that apart from a real failure.
+    """
+    try:
+        return _record_call(workdir / "1", uac, uas, transport=transport)
+    except SippFailed:
+        return _record_call(workdir / "2", uac, uas, transport=transport)
+
+
+class SippFailed(AssertionError):
+    pass
+
+
+def _record_call(workdir: Path, uac: str, uas: str, *, transport: str) -> Path:
     sipp = need("sipp", "sip-tester")
     tcpdump = need("tcpdump", "tcpdump")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -158,7 +174,9 @@ def record_call(workdir: Path, uac: str, uas: str, *, transport: str = "u1") -> 
             capture_output=True,
             timeout=30,
         )
-        assert caller.returncode == 0, caller.stdout.decode(errors="replace")[-2000:]
+        if caller.returncode != 0:
+            out = (caller.stdout + caller.stderr).decode(errors="replace")
+            raise SippFailed(f"sipp caller exited {caller.returncode}:\n{out[-2000:]}")
         with contextlib.suppress(subprocess.TimeoutExpired):
             callee.wait(15)
         time.sleep(0.3)  # the last packets reach tcpdump's file
