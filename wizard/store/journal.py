@@ -31,7 +31,7 @@ from typing import Any
 
 from wizard.session import Event, Session
 from wizard.store.base import SessionRow, event_values, session_row
-from wizard.store.sqlite import BUSY_TIMEOUT_MS, SQLiteStore
+from wizard.store.sqlite import BUSY_TIMEOUT_MS, SQLiteStore, insert_session
 
 _OUTBOX = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -103,26 +103,8 @@ class Journal(SQLiteStore):
     # -- writing, with the outbox row in the same transaction ------------------
 
     def create(self, session: Session) -> None:
-        tree = session.tree
-        row = {
-            "tree_id": tree.id,
-            "version": tree.version,
-            "content_hash": tree.content_hash,
-            "started": session.started_at.isoformat(),
-        }
         with self._write() as db:
-            db.execute(
-                "INSERT INTO sessions (id, tree_id, version, content_hash, started, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    session.id,
-                    tree.id,
-                    tree.version,
-                    tree.content_hash,
-                    row["started"],
-                    row["started"],
-                ),
-            )
+            insert_session(db, session)
             self._counts[session.id] = 0
             self._record(db, "create", session, session.events)
 
@@ -190,19 +172,7 @@ class Journal(SQLiteStore):
         return self._counts[session_id]
 
     def _adopt_session(self, db: sqlite3.Connection, session: Session, before: int) -> None:
-        tree = session.tree
-        db.execute(
-            "INSERT INTO sessions (id, tree_id, version, content_hash, started, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                session.id,
-                tree.id,
-                tree.version,
-                tree.content_hash,
-                session.started_at.isoformat(),
-                session.started_at.isoformat(),
-            ),
-        )
+        insert_session(db, session)
         db.executemany(
             "INSERT INTO events (session_id, type, at, node, key, value) VALUES (?, ?, ?, ?, ?, ?)",
             [event_values(session.id, e) for e in session.events[: max(0, before)]],

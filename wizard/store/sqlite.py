@@ -129,20 +129,8 @@ class SQLiteStore(SessionStore):
     # -- writing -------------------------------------------------------------
 
     def create(self, session: Session) -> None:
-        tree = session.tree
         with self._write() as db:
-            db.execute(
-                "INSERT INTO sessions (id, tree_id, version, content_hash, started, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    session.id,
-                    tree.id,
-                    tree.version,
-                    tree.content_hash,
-                    session.started_at.isoformat(),
-                    session.started_at.isoformat(),
-                ),
-            )
+            insert_session(db, session)
             self._append(db, session, session.events)
 
     def append(self, session: Session, events: list[Event]) -> None:
@@ -219,3 +207,14 @@ class SQLiteStore(SessionStore):
 
     def checkout(self, session_id: str) -> list[Event]:
         return self.events(session_id)
+
+
+def insert_session(db: sqlite3.Connection, session: Session) -> None:
+    """The session's row, as SQLite stores and the team store's journal keep it."""
+    tree = session.tree
+    started = session.started_at.isoformat()
+    db.execute(
+        "INSERT INTO sessions (id, tree_id, version, content_hash, started, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (session.id, tree.id, tree.version, tree.content_hash, started, started),
+    )
