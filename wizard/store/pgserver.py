@@ -61,6 +61,17 @@ def connect(surl: ServerURL, **params: str) -> Connection:
         return psycopg.connect(surl.connect_url(**params), autocommit=True, row_factory=dict_row)
 
 
+def connect_ready(surl: ServerURL) -> Connection:
+    """A connection to a server whose schema is up to date (closed again if it is not)."""
+    conn = connect(surl, application_name="edge-wizard")
+    try:
+        ensure_schema(conn, surl)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def ensure_schema(conn: Connection, surl: ServerURL) -> None:
     """Bring the server's schema up to date, or refuse one newer than this edge-wizard."""
     where = surl.masked()

@@ -84,15 +84,12 @@ class PostgresStore(SessionStore):
         self._conn: pgserver.Connection | None = None
         self._retry_at = 0.0
         try:
-            conn = pgserver.connect(self.surl, application_name="edge-wizard")
-            try:
-                pgserver.ensure_schema(conn, self.surl)
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
+            self._conn = pgserver.connect_ready(self.surl)
         except pgserver.ServerAway:
             self._retry_at = time.monotonic() + RETRY_READS
+            # Known at once, not only after the sender's first try: `sessions`
+            # says the server cannot be reached even when it times out.
+            self.progress.online = False
         except StoreError:
             self.journal.close()
             raise

@@ -159,13 +159,7 @@ class Sender(threading.Thread):
 
     def _connection(self) -> pgserver.Connection:
         if self._conn is None or self._conn.closed:
-            conn = pgserver.connect(self.surl, application_name="edge-wizard")
-            try:
-                pgserver.ensure_schema(conn, self.surl)
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
+            self._conn = pgserver.connect_ready(self.surl)
             with self.progress.lock:
                 self.progress.online = True
                 self.progress.problem = ""
