@@ -2,8 +2,8 @@
 `edge-wizard graph` use.
 
 Graph nodes are named `<tree-id>/<node-id>` and carry the records of
-`wizard.nodetable` as attribute dicts (`nodetable.attributes`: tree, id,
-kind, texts, sources, position, choices). Edges carry
+`wizard.nodetable` as attribute dicts (`nodetable.node_attributes`: tree,
+id, kind, texts, sources, position, choices). Edges carry
 `label` (the answer label, the route regex, `default`, `link` or
 `unresolved`), `kind` and `order` (the position among the node's ways forward,
 which is the order an admin sees). Two answers may lead to the same node; the
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from wizard.model import Tree
-from wizard.nodetable import NodeTable, attributes, build_node_table, link_target, node_name
+from wizard.nodetable import NodeTable, build_node_table, link_target, node_name
 
 if TYPE_CHECKING:
     Graph = nx.DiGraph[str]
@@ -30,23 +30,23 @@ __all__ = ["Graph", "build_graph", "graph_from_table", "link_target", "node_name
 
 def graph_from_table(table: NodeTable) -> Graph:
     graph: Graph = nx.DiGraph()
-    graph.add_nodes_from((name, attributes(record)) for name, record in table.nodes.items())
+    graph.add_nodes_from(table.attributes.items())
     edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for source, record in table.nodes.items():
-        for order, choice in enumerate(record.choices):
-            target = choice.target
+    for source, attrs in table.attributes.items():
+        for order, choice in enumerate(attrs["choices"]):
+            target = choice["target"]
             if target is None:
                 continue
             data = edges.get((source, target))
             if data is None:
                 edges[(source, target)] = {
-                    "label": choice.label,
-                    "labels": [choice.label],
-                    "kind": choice.kind,
+                    "label": choice["label"],
+                    "labels": [choice["label"]],
+                    "kind": choice["kind"],
                     "order": order,
                 }
             else:
-                data["labels"].append(choice.label)
+                data["labels"].append(choice["label"])
                 data["label"] = " / ".join(data["labels"])
     graph.add_edges_from((s, t, d) for (s, t), d in edges.items())
     return graph

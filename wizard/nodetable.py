@@ -1,10 +1,11 @@
-"""The walkable view of the trees: one frozen record per node, no networkx.
+"""The walkable view of the trees: one record per node, no networkx.
 
-`build_graph` turns this table into the networkx DiGraph that validation,
-exports and `edge-wizard graph` use; its nodes carry these records as
-attribute dicts (`attributes`), which is what networkx and the graph formats
-take. A session needs only the records, so the TUI can draw its first
-question without importing networkx.
+Each node is stored as an attribute dict (`node_attributes`), which is what
+the networkx DiGraph of `build_graph` carries for validation, exports and
+`edge-wizard graph`; a walk reads it as a frozen `NodeRecord`, made the first
+time the walk asks for that node, so neither a large validation nor a
+start-up pays for records nobody reads. A session needs only the records, so
+the TUI can draw its first question without importing networkx.
 
 Records are keyed by their name, `<tree-id>/<node-id>`: that string is the
 stable id events, notes and JSON use. Where the two halves are needed apart,
@@ -13,7 +14,7 @@ a record's `ref` (a `NodeRef`) has them; nothing splits the string.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias
 
@@ -60,7 +61,7 @@ class Choice:
 @dataclass(frozen=True, slots=True)
 class NodeRecord:
     """A node as a walk reads it. Fields a kind does not have keep their empty
-    default; `attributes` gives the DiGraph only the ones the kind has."""
+    default (the attribute dict has only the ones the kind has)."""
 
     ref: NodeRef
     kind: str
@@ -106,16 +107,32 @@ class NodeRecord:
         return next((c for c in self.choices if c.kind == kind), None)
 
 
-@dataclass
-class NodeTable:
-    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+class NodeTable(Mapping[str, NodeRecord]):
+    """Records by node name, over the nodes' attribute dicts (a table's own,
+    or a DiGraph's `nodes`)."""
+
+    def __init__(self, attributes: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self.attributes: Mapping[str, dict[str, Any]] = {} if attributes is None else attributes
+        self._records: dict[str, NodeRecord] = {}
+
+    def __getitem__(self, name: str) -> NodeRecord:
+        record = self._records.get(name)
+        if record is None:
+            record = self._records[name] = from_attributes(self.attributes[name])
+        return record
 
     def __contains__(self, name: object) -> bool:
-        return name in self.nodes
+        return name in self.attributes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.attributes)
+
+    def __len__(self) -> int:
+        return len(self.attributes)
 
 
 class AttributeGraph(Protocol):
-    """A networkx DiGraph whose nodes carry `attributes` dicts (`wizard.graph`)."""
+    """A networkx DiGraph whose nodes carry `node_attributes` dicts (`wizard.graph`)."""
 
     @property
     def nodes(self) -> Any: ...
@@ -130,8 +147,7 @@ def node_table(graph: WalkGraph) -> NodeTable:
     """The records a walk reads, from a table or from a DiGraph's attributes."""
     if isinstance(graph, NodeTable):
         return graph
-    nodes: Any = graph.nodes  # networkx's NodeView, called for (name, attributes)
-    return NodeTable({name: from_attributes(data) for name, data in nodes(data=True)})
+    return NodeTable(graph.nodes)
 
 
 def node_name(tree_id: str, node_id: str) -> str:
@@ -149,81 +165,74 @@ def link_target(link: Link, trees: Mapping[str, Tree]) -> str | None:
     return node_name(tree.id, node_id)
 
 
-def _choices(tree: Tree, node: Node, trees: Mapping[str, Tree]) -> tuple[Choice, ...]:
-    def target(node_id: str | None) -> str | None:
-        return node_name(tree.id, node_id) if node_id in tree.nodes else None
-
-    if isinstance(node, Link):
-        return (Choice("link", "link", link_target(node, trees)),)
-    if isinstance(node, Input):
-        routes = [
-            Choice(
-                "route",
-                f"{r.field}: {r.match}" if r.field else r.match,
-                target(r.next),
-                match=r.match,
-                field=r.field,
-            )
-            for r in node.routes
-        ]
-        if node.next is not None:
-            routes.append(Choice("default", "default", target(node.next)))
-        return tuple(routes)
-    return tuple(Choice(e.kind, e.label, target(e.target)) for e in node.edges())
-
-
-def node_record(tree: Tree, node: Node, trees: Mapping[str, Tree]) -> NodeRecord:
-    common: dict[str, Any] = {
-        "ref": NodeRef(tree.id, node.id),
+def node_attributes(tree: Tree, node: Node) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "tree": tree.id,
+        "id": node.id,
         "kind": node.kind,
-        "choices": _choices(tree, node, trees),
+        "text": "",
+        "title": "",
+        "steps": [],
         "help": node.help,
-        "sources": tuple(str(s) for s in node.sources),
+        "sources": [str(s) for s in node.sources],
         "file": node.pos.file,
         "line": node.pos.line,
         "col": node.pos.col,
     }
     if isinstance(node, Question):
-        return NodeRecord(**common, text=node.text)
-    if isinstance(node, Input):
-        return NodeRecord(
-            **common,
+        attrs["text"] = node.text
+    elif isinstance(node, Input):
+        attrs.update(
             text=node.text,
             var=node.var,
             pattern=node.pattern,
             example=node.example,
             parse=node.parse,
         )
-    if isinstance(node, Resolution):
-        return NodeRecord(
-            **common,
-            title=node.title,
-            text=node.text,
-            steps=tuple(node.steps),
-            verify=node.verify_question,
+    elif isinstance(node, Resolution):
+        attrs.update(
+            title=node.title, text=node.text, steps=list(node.steps), verify=node.verify_question
         )
-    if isinstance(node, Escalation):
-        return NodeRecord(**common, title=node.title, text=node.text, collect=tuple(node.collect))
+    elif isinstance(node, Escalation):
+        attrs.update(title=node.title, text=node.text, collect=list(node.collect))
+    elif isinstance(node, Link):
+        attrs.update(link_tree=node.tree, link_node=node.node)
+    elif isinstance(node, Check):
+        attrs.update(text=node.text, probe=node.probe, params=dict(node.params))
+    return attrs
+
+
+def _choices(tree: Tree, node: Node, trees: Mapping[str, Tree]) -> list[dict[str, Any]]:
     if isinstance(node, Link):
-        return NodeRecord(**common, link_tree=node.tree, link_node=node.node)
-    if isinstance(node, Check):
-        return NodeRecord(**common, text=node.text, probe=node.probe, params=dict(node.params))
-    return NodeRecord(**common)
-
-
-def _choice_attributes(choice: Choice) -> dict[str, Any]:
-    if choice.kind == "route":
-        return {
-            "kind": "route",
-            "label": choice.label,
-            "match": choice.match,
-            "field": choice.field,
-            "target": choice.target,
+        return [{"kind": "link", "label": "link", "target": link_target(node, trees)}]
+    if isinstance(node, Input):
+        # Routes keep their regex and field apart; the label joins them for display.
+        routes = [
+            {
+                "kind": "route",
+                "label": f"{r.field}: {r.match}" if r.field else r.match,
+                "match": r.match,
+                "field": r.field,
+                "target": node_name(tree.id, r.next) if r.next in tree.nodes else None,
+            }
+            for r in node.routes
+        ]
+        if node.next is not None:
+            target = node_name(tree.id, node.next) if node.next in tree.nodes else None
+            routes.append({"kind": "default", "label": "default", "target": target})
+        return routes
+    return [
+        {
+            "kind": edge.kind,
+            "label": edge.label,
+            "target": node_name(tree.id, edge.target) if edge.target in tree.nodes else None,
         }
-    return {"kind": choice.kind, "label": choice.label, "target": choice.target}
+        for edge in node.edges()
+    ]
 
 
-# The keys each kind adds to the DiGraph's attribute dict, after the common ones.
+# The fields of a record that only some kinds have, by kind (the rest keep
+# their defaults).
 _KIND_KEYS: dict[str, tuple[str, ...]] = {
     "input": ("var", "pattern", "example", "parse"),
     "resolution": ("verify",),
@@ -231,32 +240,6 @@ _KIND_KEYS: dict[str, tuple[str, ...]] = {
     "link": ("link_tree", "link_node"),
     "check": ("probe", "params"),
 }
-
-
-def attributes(record: NodeRecord) -> dict[str, Any]:
-    """The record as the DiGraph's node attribute dict (and `graph --format json`)."""
-    attrs: dict[str, Any] = {
-        "tree": record.tree,
-        "id": record.id,
-        "kind": record.kind,
-        "text": record.text,
-        "title": record.title,
-        "steps": list(record.steps),
-        "help": record.help,
-        "sources": list(record.sources),
-        "file": record.file,
-        "line": record.line,
-        "col": record.col,
-    }
-    for key in _KIND_KEYS.get(record.kind, ()):
-        value = getattr(record, key)
-        if isinstance(value, tuple):
-            value = list(value)
-        elif key == "params":
-            value = dict(value)
-        attrs[key] = value
-    attrs["choices"] = [_choice_attributes(c) for c in record.choices]
-    return attrs
 
 
 def from_attributes(data: Mapping[str, Any]) -> NodeRecord:
@@ -287,8 +270,10 @@ def from_attributes(data: Mapping[str, Any]) -> NodeRecord:
 
 def build_node_table(trees: Iterable[Tree]) -> NodeTable:
     by_id = {t.id: t for t in trees}
-    table = NodeTable()
+    attributes: dict[str, dict[str, Any]] = {}
     for tree in by_id.values():
         for node in tree.nodes.values():
-            table.nodes[node_name(tree.id, node.id)] = node_record(tree, node, by_id)
-    return table
+            attrs = node_attributes(tree, node)
+            attrs["choices"] = _choices(tree, node, by_id)
+            attributes[node_name(tree.id, node.id)] = attrs
+    return NodeTable(attributes)

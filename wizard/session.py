@@ -67,8 +67,7 @@ class Session:
     ) -> None:
         if tree_id not in trees:
             raise KeyError(tree_id)
-        self.table = node_table(graph)
-        self.nodes = self.table.nodes
+        self.nodes = node_table(graph)
         self.trees = trees
         self.tree_id = tree_id
         self.clock = clock

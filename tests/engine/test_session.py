@@ -141,7 +141,7 @@ def test_replay_rebuilds_the_same_state(
     s.answer("403")
     events = [Event.from_json(e.to_json()) for e in s.events]
     again, dropped = Session.replay(
-        s.table, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
+        s.nodes, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
     )
     assert dropped == 0
     assert again.current == s.current
@@ -157,7 +157,7 @@ def test_replay_stops_where_the_tree_no_longer_fits(new_session: MakeSession) ->
     events = list(s.events)
     events[1] = Event("answer", events[1].at, node="demo-phone/gone", value="403")
     again, dropped = Session.replay(
-        s.table, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
+        s.nodes, s.trees, "demo-phone", events, session_id=s.id, started_at=s.started_at
     )
     assert dropped == 1
     assert again.current == "demo-phone/code"
