@@ -42,7 +42,12 @@ class CaptureInput(Screen[None]):
 
     def _reads_capture(self) -> bool:
         session = self.recorder.session
-        return session.kind == "input" and not session.finished and session.view().parse == "pcap"
+        return session.kind == "input" and not session.finished and session.record.parse == "pcap"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose_capture":
+            return self._reads_capture()
+        return super().check_action(action, parameters)
 
     def action_choose_capture(self) -> None:
         if not self._reads_capture():

@@ -179,9 +179,6 @@ class CheckPanelActions(Screen[None]):
         def refresh_view(self) -> None:
             raise NotImplementedError
 
-        def _reads_capture(self) -> bool:
-            raise NotImplementedError
-
     def _check_state(self) -> CheckState:
         return self._check.state(self.recorder.session)
 
@@ -200,16 +197,13 @@ class CheckPanelActions(Screen[None]):
             self._put("#check", panel(self.recorder.session, state, self._check)[0])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = self._check_state()
-        if action == "choose_capture":
-            return self._reads_capture()
         if action == "run_check":
-            return state in (CheckState.IDLE, CheckState.RESULT)
+            return self._check_state() in (CheckState.IDLE, CheckState.RESULT)
         if action == "override_check":
-            return state is CheckState.RESULT
+            return self._check_state() is CheckState.RESULT
         if action == "cancel_check":
-            return state is CheckState.RUNNING
-        return True
+            return self._check_state() is CheckState.RUNNING
+        return super().check_action(action, parameters)
 
     def action_run_check(self) -> None:
         if self._check_state() not in (CheckState.IDLE, CheckState.RESULT):
