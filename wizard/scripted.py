@@ -49,6 +49,20 @@ class Walked:
     unused_facts: list[str] = field(default_factory=list)
 
 
+def answer_with_capture(session: Session, text: str, *, call_id: str | None = None) -> str:
+    """Read the capture at `text` and answer the session's `parse: pcap` input with it.
+
+    Returns `summary` of what was read. Raises `CaptureError` when the file
+    cannot be read and `AnswerError` when the step takes no capture; either
+    way the session is unchanged."""
+    # Imported here: dpkt and the reader load only for a capture.
+    from wizard.capture.answer import read_for_input, summary
+
+    record = read_for_input(text, call_id=call_id)
+    session.answer_capture(record)
+    return summary(record)
+
+
 def walk(
     graph: WalkGraph,
     trees: Mapping[str, Tree],
@@ -99,8 +113,7 @@ def walk(
         try:
             if view.kind == "input" and view.parse == "pcap":
                 # The walk reads the file; the session keeps what was read.
-                # Imported here: dpkt and the reader load only for a capture.
-                from wizard.capture.answer import answer_with_capture
+                # Imported here: only a step that reads a capture loads the reader.
                 from wizard.capture.records import CaptureError
 
                 try:

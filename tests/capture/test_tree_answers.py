@@ -14,7 +14,6 @@ import pytest
 
 from tests.engine.conftest import ticking_clock
 from wizard.capture.answer import (
-    answer_with_capture,
     capture_path,
     checked,
     choose_call,
@@ -23,6 +22,7 @@ from wizard.capture.answer import (
 from wizard.capture.records import CaptureError
 from wizard.catalog import load_files, tree_files
 from wizard.graph import build_graph
+from wizard.scripted import answer_with_capture
 from wizard.session import AnswerError, CaptureNeeded, Event, Session
 
 from ._build import CALLEE, CALLER, Dialog, Frame, basic_call, udp, write_capture

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from wizard.capture.answer import answer_with_capture
 from wizard.capture.records import CaptureError
 from wizard.catalog import load_files, tree_files
 from wizard.cli import main
 from wizard.graph import build_graph
+from wizard.scripted import answer_with_capture
 from wizard.session import Session
 
 from ._build import CALLEE, CALLER, Dialog, Frame, basic_call, rtp, udp, write_capture

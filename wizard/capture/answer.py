@@ -27,7 +27,6 @@ from wizard.sanitize import strip_controls
 
 if TYPE_CHECKING:
     from wizard.capture.analyze import AnalyzedCall, Capture
-    from wizard.session import Session
 
 RECORD_SCHEMA = 1
 MAX_MESSAGES = 100
@@ -252,14 +251,3 @@ def ladder_text(record: dict[str, Any]) -> list[str]:
             f" {record['file']} --call {record['call_id']} shows them all"
         )
     return lines
-
-
-def answer_with_capture(session: Session, text: str, *, call_id: str | None = None) -> str:
-    """Read the capture at `text` and answer the session's `parse: pcap` input with it.
-
-    Returns `summary` of what was read. Raises `CaptureError` when the file
-    cannot be read and `AnswerError` when the step takes no capture; either
-    way the session is unchanged."""
-    record = read_for_input(text, call_id=call_id)
-    session.answer_capture(record)
-    return summary(record)
