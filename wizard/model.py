@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from wizard.outcomes import CHECK_OUTCOMES
+
 Severity = Literal["error", "warning"]
 
 
@@ -231,9 +233,6 @@ class Link(Node):
         # The target is resolved against the other tree by the graph builder,
         # which knows that tree's `start`.
         return []
-
-
-CHECK_OUTCOMES = ("pass", "fail", "error")
 
 
 @dataclass(slots=True)

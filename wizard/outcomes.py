@@ -21,9 +21,14 @@ OUTCOME_LABELS: dict[str, str] = {
 FIXED_LABEL = OUTCOME_LABELS["fixed"]
 NOT_FIXED_LABEL = OUTCOME_LABELS["not-fixed"]
 
-# A check's outcome, measured by its probe or given by hand; the same three
-# words as `wizard.probes.base.Outcome`.
 CheckOutcome = Literal["pass", "fail", "error"]
+"""A check's outcome, measured by its probe (`wizard.probes`) or given by hand.
+
+`pass`: the target answered and the answer is healthy.
+`fail`: the network gave a definite unhealthy answer, *including silence*
+(no answer within the timeout is a finding: a firewall dropping packets).
+`error`: the probe could not ask its question (bad parameters, a name that
+does not resolve for a probe other than `dns`, a local failure)."""
 CHECK_OUTCOMES: tuple[CheckOutcome, ...] = ("pass", "fail", "error")
 CHECK_LABELS: dict[str, str] = {"pass": "Pass", "fail": "Fail", "error": "Error"}
 

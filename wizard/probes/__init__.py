@@ -1,8 +1,8 @@
 """Built-in network probes: a closed registry of typed checks with hard timeouts.
 
-Trees can only name a probe from :data:`PROBES` and give it string parameters;
+Trees can only name a probe from `PROBES` and give it string parameters;
 no tree can run a command or code. Every probe returns a `ProbeResult`
-with an `outcome` of `pass`, `fail` or `error`:
+with an `outcome` of `pass`, `fail` or `error` (`wizard.outcomes.CheckOutcome`):
 
 * `pass`: the target answered and the answer is healthy;
 * `fail`: a definite unhealthy answer, including silence (no answer within
@@ -15,8 +15,6 @@ This package imports neither Textual nor Rich. See docs/probes.md.
 """
 
 from wizard.probes.base import (
-    OUTCOMES,
-    Outcome,
     ParamSpec,
     ProbeParamError,
     ProbeResult,
@@ -31,9 +29,7 @@ from wizard.probes.registry import (
 )
 
 __all__ = [
-    "OUTCOMES",
     "PROBES",
-    "Outcome",
     "ParamSpec",
     "ProbeParamError",
     "ProbeResult",

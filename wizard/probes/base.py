@@ -1,5 +1,8 @@
 """Types shared by every probe: probe specs, verdicts, results, deadlines.
 
+A verdict's outcome is `wizard.outcomes.CheckOutcome` (`pass`, `fail`,
+`error`), the words the session, the note and the TUI use for a check.
+
 The parameter specs and the checks on their values are `wizard.probes.params`,
 which this module builds on; the names every probe takes from there
 (`ParamSpec`, `Params`, `format_value`, `is_ip`, `valid_host`...) can be
@@ -14,8 +17,9 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from wizard.outcomes import CheckOutcome
 from wizard.probes.params import ParamKind as ParamKind
 from wizard.probes.params import Params as Params
 from wizard.probes.params import ParamSpec as ParamSpec
@@ -25,15 +29,6 @@ from wizard.probes.params import format_value as format_value
 from wizard.probes.params import is_ip as is_ip
 from wizard.probes.params import valid_host as valid_host
 
-Outcome = Literal["pass", "fail", "error"]
-"""`pass`: the target answered and the answer is healthy.
-`fail`: the network gave a definite unhealthy answer, *including silence*
-(no answer within the timeout is a finding: a firewall dropping packets).
-`error`: the probe could not ask its question (bad parameters, a name that
-does not resolve for a probe other than `dns`, a local failure)."""
-
-OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error")
-
 Evidence = dict[str, object]
 """Ordered mapping of str to str, int, float, bool or list of str."""
 
@@ -41,7 +36,7 @@ Evidence = dict[str, object]
 class Verdict(NamedTuple):
     """What a probe implementation returns; the registry adds name and duration."""
 
-    outcome: Outcome
+    outcome: CheckOutcome
     summary: str
     evidence: Evidence
 
@@ -111,7 +106,7 @@ class ProbeResult:
     """
 
     probe: str
-    outcome: Outcome
+    outcome: CheckOutcome
     summary: str
     evidence: dict[str, object]
     duration: float

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.content import Content
 from textual.screen import Screen
 
+from wizard.outcomes import CHECK_OUTCOMES
 from wizard.session import AnswerError, SessionEnded
 from wizard.tui.painters import numbered
 
@@ -260,7 +261,7 @@ class CheckPanelActions(Screen[None]):
         from wizard.tui.dialogs import OverrideDialog
 
         measured = str(result.get("outcome", "error"))
-        choices = [o for o in ("pass", "fail", "error") if o != measured]
+        choices: list[str] = [o for o in CHECK_OUTCOMES if o != measured]
 
         def done(answer: tuple[str, str] | None) -> None:
             if answer is not None and self._check.result is result:
