@@ -1,7 +1,7 @@
 """The sessions `stats` counts, as note data: replayed from a store, or read from JSON notes.
 
-A stored session is replayed on the trees loaded now (`Session.replay`, by
-node id) and turned into its note's data (`wizard.export.note_data`), the
+A stored session is replayed on the trees loaded now (`wizard.store.replay`,
+by node id, read only) and turned into its note's data (`wizard.export.note_data`), the
 same structure `edge-wizard export --format json` writes, so a team without
 a server can compute the same figures from the notes it saved. A session whose
 tree is no longer loaded still counts by its row (tree, outcome, times),
@@ -17,8 +17,9 @@ from typing import Any
 
 from wizard.catalog import Catalog
 from wizard.export import NOTE_SCHEMA, note_data
-from wizard.session import AnswerError, Session
+from wizard.session import AnswerError
 from wizard.store.base import SessionRow, SessionStore
+from wizard.store.recording import replay
 
 
 def _row_only(row: SessionRow) -> dict[str, Any]:
@@ -46,14 +47,7 @@ def from_store(store: SessionStore, catalog: Catalog) -> Iterator[dict[str, Any]
             yield _row_only(row)
             continue
         try:
-            session, _ = Session.replay(
-                graph,
-                catalog.trees,
-                row.tree_id,
-                store.events(row.id),
-                session_id=row.id,
-                started_at=row.started,
-            )
+            session, _ = replay(store, row, graph, catalog.trees)
             data = note_data(session)
         except (AnswerError, KeyError, ValueError):  # a tree changed beyond replay
             yield _row_only(row)

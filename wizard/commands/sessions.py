@@ -252,25 +252,17 @@ def _export(args: argparse.Namespace, store: SessionStore) -> int:
     # Imported here: only `export` renders a stored session.
     from wizard.atomic import write_atomic
     from wizard.export import render
-    from wizard.session import Session
-    from wizard.store.recording import tree_changes
+    from wizard.store.recording import replay, tree_changes
 
     row = store.get(args.session)
     catalog = load_trees(args, cached=True)
     _loaded(catalog, row)
     for change in tree_changes(row, catalog.trees):
         error(f"warning: {change}")
-    # A replay of the stored events, not `wizard.store.resume`: that takes the
-    # session over to go on recording it (a shared store's checkout) and
-    # rebases it on the changed trees, and an export only reads.
-    session, dropped = Session.replay(
-        _graph(catalog),
-        catalog.trees,
-        row.tree_id,
-        store.events(row.id),
-        session_id=row.id,
-        started_at=row.started,
-    )
+    # `replay`, not `resume`: that takes the session over to go on recording it
+    # (a shared store's checkout) and rebases it on the changed trees, and an
+    # export only reads.
+    session, dropped = replay(store, row, _graph(catalog), catalog.trees)
     if dropped:
         error(
             f"warning: {dropped} recorded event(s) no longer fit the changed tree;"

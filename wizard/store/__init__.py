@@ -9,7 +9,8 @@
   server; see `docs/team-store.md`), imported only when chosen;
 - `select`: which of them this run uses (`open_store`);
 - `recording`: `Recorder` and `resume`, which keep a live session and its
-  stored copy in step through any `SessionStore`.
+  stored copy in step through any `SessionStore`, and `replay`, which reads a
+  stored session back without writing.
 
 No UI here: the TUI and the CLI commands both use this package.
 
@@ -25,7 +26,7 @@ from wizard.atomic import write_atomic
 from wizard.notefile import EXPORT_SUFFIXES, save_export
 from wizard.paths import ENV_HOME, exports_dir, home_dir
 from wizard.store.base import SessionRow, SessionStore, StoreError
-from wizard.store.recording import Recorder, Resumed, resume, tree_changes
+from wizard.store.recording import Recorder, Resumed, replay, resume, tree_changes
 from wizard.store.select import open_store
 from wizard.store.sqlite import BUSY_TIMEOUT_MS, DB_NAME, SCHEMA_VERSION, SQLiteStore
 
@@ -48,6 +49,7 @@ __all__ = [
     "exports_dir",
     "home_dir",
     "open_store",
+    "replay",
     "resume",
     "save_export",
     "tree_changes",

@@ -1,10 +1,13 @@
-"""A live session kept in step with its stored copy: recording it, and resuming it.
+"""A live session kept in step with its stored copy: recording it, resuming it,
+and reading it back.
 
-Both work on any `SessionStore`, so they stay the same when the store is not
-the SQLite file. Resuming replays the stored events on the trees loaded now
-(`Session.replay`, by node id); when a tree changed, the store is told which
-trees the session now runs on and which trailing events no longer fit, and
-those are set aside, never deleted.
+All work on any `SessionStore`, so they stay the same when the store is not
+the SQLite file. `replay` is the one replay of a stored session: its events on
+the trees loaded now (`Session.replay`, by node id), read only, for an export
+or the figures. `resume` replays the same way but takes the session over to
+go on recording it (a shared store's checkout); when a tree changed, the store
+is told which trees the session now runs on and which trailing events no
+longer fit, and those are set aside, never deleted.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from wizard.session import Session, utc_now
+from wizard.session import Event, Session, utc_now
 from wizard.store.base import SessionRow, SessionStore, StoreError
 
 if TYPE_CHECKING:
@@ -76,19 +79,16 @@ def tree_changes(row: SessionRow, trees: Mapping[str, Tree]) -> list[str]:
     return changes
 
 
-def resume(
-    store: SessionStore,
+def _replay(
     row: SessionRow,
+    events: list[Event],
     graph: WalkGraph,
     trees: Mapping[str, Tree],
-    *,
-    clock: Callable[[], datetime] | None = None,
-) -> Resumed:
-    """Rebuild a stored session on the trees loaded now, replaying by node id."""
+    clock: Callable[[], datetime] | None,
+) -> tuple[Session, int]:
     if row.tree_id not in trees:
         raise StoreError(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
-    events = store.checkout(row.id)
-    session, dropped = Session.replay(
+    return Session.replay(
         graph,
         trees,
         row.tree_id,
@@ -97,6 +97,34 @@ def resume(
         started_at=row.started,
         clock=clock or utc_now,
     )
+
+
+def replay(
+    store: SessionStore,
+    row: SessionRow,
+    graph: WalkGraph,
+    trees: Mapping[str, Tree],
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> tuple[Session, int]:
+    """A stored session rebuilt on the trees loaded now, by node id, and how many
+    of its trailing events no longer fit: read only, the store is not told.
+
+    Raises `StoreError` when the session's tree is not loaded."""
+    return _replay(row, store.events(row.id), graph, trees, clock)
+
+
+def resume(
+    store: SessionStore,
+    row: SessionRow,
+    graph: WalkGraph,
+    trees: Mapping[str, Tree],
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> Resumed:
+    """Rebuild a stored session on the trees loaded now, replaying by node id, to
+    go on recording it: the store checks it out, and is told when it changed."""
+    session, dropped = _replay(row, store.checkout(row.id), graph, trees, clock)
     changes = tree_changes(row, trees)
     if changes or dropped:
         store.rebase(session, dropped)
