@@ -99,7 +99,7 @@ def walk(
         view = session.view()
         if view.kind == "check" and run_checks and not view.manual:
             # Imported here: only a walk that runs its checks loads the probes.
-            from wizard.checks import describe, run_current
+            from wizard.probe_bridge import describe, run_current
 
             progress(f"running {view.probe}: {describe(session)} ...")
             result = run_current(session)

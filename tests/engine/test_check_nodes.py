@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from wizard.catalog import load_files, tree_files
-from wizard.checks import describe, run_current
 from wizard.cli import main
 from wizard.export import render
 from wizard.graph import build_graph
+from wizard.probe_bridge import describe, run_current
 from wizard.session import AnswerError, Session
 
 CHECKS = Path(__file__).parent.parent / "fixtures" / "checks"

@@ -23,7 +23,7 @@ CORE = [
     "wizard.sanitize",
     "wizard.cli",
     "wizard.nodetable",
-    "wizard.checks",
+    "wizard.probe_bridge",
     "wizard.treecache",
     "wizard.store",
     "wizard.commands",

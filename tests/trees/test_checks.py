@@ -2,7 +2,7 @@
 its target, once facts and inputs are filled, is exact and shown without
 touching the network.
 
-No probe runs here: `wizard.checks.describe` only formats the target, and the
+No probe runs here: `wizard.probe_bridge.describe` only formats the target, and the
 socket layer is made to fail loudly for the whole of the describe test.
 """
 
@@ -17,8 +17,8 @@ import pytest
 from test_endings_reachable import _path_to, walk_along
 
 from wizard.catalog import load_files, tree_files
-from wizard.checks import describe
 from wizard.graph import build_graph, node_name
+from wizard.probe_bridge import describe
 from wizard.probes import PROBES, coerce_params
 from wizard.session import Session
 from wizard.validate import validate_catalog

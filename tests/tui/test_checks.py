@@ -350,7 +350,7 @@ async def main(tree, folder):
     app = create_app(Launch(catalog, graph, store, tree_id=tree, ask_header=False))
     async with app.run_test() as pilot:
         await pilot.pause()
-    return "wizard.probes" in sys.modules, "wizard.checks" in sys.modules
+    return "wizard.probes" in sys.modules, "wizard.probe_bridge" in sys.modules
 
 print(asyncio.run(main("demo-phone", GOOD)))
 print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
@@ -362,7 +362,7 @@ print(asyncio.run(main("tui-checks", Path(r"{folder}"))))
 
 def test_probe_text_is_plain_and_free_of_control_characters() -> None:
     """Evidence comes from the network: markup stays literal, escapes never reach the screen."""
-    from wizard import checks
+    from wizard import probe_bridge
     from wizard.tui import check_view
 
     result = {
@@ -386,5 +386,5 @@ def test_probe_text_is_plain_and_free_of_control_characters() -> None:
     assert "via_rewritten: no" in text
     assert "addresses: 127.0.0.1, ::1" in text
     assert "took 12 ms" in text
-    assert checks.budget("websocket", {"timeout": "3", "hold": "10"}) == 13
-    assert checks.budget("tcp", {}) == 5
+    assert probe_bridge.budget("websocket", {"timeout": "3", "hold": "10"}) == 13
+    assert probe_bridge.budget("tcp", {}) == 5

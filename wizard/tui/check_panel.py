@@ -109,7 +109,7 @@ def panel(session: Session, state: CheckState, run: CheckRun) -> tuple[Content, 
     """The panel above the choices, and a result's evidence to go under them
     (so "Continue" stays in view at 80x24 however long the evidence is)."""
     # Imported when a check is first shown: it loads every probe module.
-    from wizard import checks
+    from wizard import probe_bridge
     from wizard.tui import check_view
 
     if state is CheckState.RESULT and run.result is not None:
@@ -117,8 +117,8 @@ def panel(session: Session, state: CheckState, run: CheckRun) -> tuple[Content, 
     view = session.view()
     if state is CheckState.MANUAL:
         return check_view.manual(view.last_result), None
-    target = checks.describe(session)
-    timeout = checks.budget(view.probe, view.params)
+    target = probe_bridge.describe(session)
+    timeout = probe_bridge.budget(view.probe, view.params)
     if state is CheckState.RUNNING and run.started is not None:
         elapsed = time.monotonic() - run.started
         return check_view.running(view.probe, target, timeout, elapsed), None
@@ -218,12 +218,12 @@ class CheckPanelActions(Screen[None]):
         self.refresh_view()
 
     async def _run_check(self, key: tuple[str, str, int]) -> None:
-        from wizard import checks
+        from wizard import probe_bridge
 
         problem = ""
         result: dict[str, Any] | None = None
         try:
-            result = await checks.run_current_async(self.recorder.session)
+            result = await probe_bridge.run_current_async(self.recorder.session)
         except Exception as exc:  # a probe bug must not take the incident down
             problem = str(exc) or type(exc).__name__
         if not self._check.measured(key, result):
