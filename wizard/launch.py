@@ -23,7 +23,7 @@ from wizard.session import new_session_id, utc_now
 from wizard.userconfig import UserConfig
 
 if TYPE_CHECKING:
-    from wizard.nodetable import WalkGraph
+    from wizard.nodetable import NodeTable
     from wizard.session_lock import SessionLock
     from wizard.store.base import SessionRow, SessionStore
 
@@ -40,7 +40,7 @@ class Launch:
     """Everything the app needs, prepared headless by the CLI (or a test)."""
 
     catalog: Catalog
-    graph: WalkGraph
+    table: NodeTable
     store: SessionStore
     tree_id: str | None = None
     resume: SessionRow | None = None

@@ -138,16 +138,16 @@ class AttributeGraph(Protocol):
     def nodes(self) -> Any: ...
 
 
-# What a walk is given: the table, or the DiGraph built from one (tests and
-# `edge-wizard walk` hold the graph already).
-WalkGraph: TypeAlias = "NodeTable | AttributeGraph"
+# The nodes a walk is given: the table, or the DiGraph built from one (tests
+# and `edge-wizard walk` hold the graph already).
+WalkNodes: TypeAlias = "NodeTable | AttributeGraph"
 
 
-def node_table(graph: WalkGraph) -> NodeTable:
+def node_table(nodes: WalkNodes) -> NodeTable:
     """The records a walk reads, from a table or from a DiGraph's attributes."""
-    if isinstance(graph, NodeTable):
-        return graph
-    return NodeTable(graph.nodes)
+    if isinstance(nodes, NodeTable):
+        return nodes
+    return NodeTable(nodes.nodes)
 
 
 def node_name(tree_id: str, node_id: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wizard.model import Tree
-from wizard.nodetable import WalkGraph
+from wizard.nodetable import WalkNodes
 from wizard.sanitize import strip_controls
 from wizard.session import AnswerError, Session, View
 
@@ -64,7 +64,7 @@ def answer_with_capture(session: Session, text: str, *, call_id: str | None = No
 
 
 def walk(
-    graph: WalkGraph,
+    nodes: WalkNodes,
     trees: Mapping[str, Tree],
     tree_id: str,
     answers: Sequence[str],
@@ -79,7 +79,7 @@ def walk(
     """Walk `tree_id` with `answers`. `progress` hears each check as it runs,
     `notice` what was read from each capture; `call_id` picks the call in a
     capture that holds several."""
-    session = Session(graph, trees, tree_id)
+    session = Session(nodes, trees, tree_id)
     for key, value in (meta or {}).items():
         if value:
             session.set_meta(key, value)

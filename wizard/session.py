@@ -20,7 +20,7 @@ from typing import Any
 
 from wizard import templates
 from wizard.model import FactSpec, Tree
-from wizard.nodetable import NodeRecord, WalkGraph, node_name, node_table
+from wizard.nodetable import NodeRecord, WalkNodes, node_name, node_table
 from wizard.outcomes import FIXED_LABEL as FIXED_LABEL
 from wizard.outcomes import NOT_FIXED_LABEL as NOT_FIXED_LABEL
 from wizard.outcomes import Outcome as Outcome
@@ -57,7 +57,7 @@ class Session:
 
     def __init__(
         self,
-        graph: WalkGraph,
+        nodes: WalkNodes,
         trees: Mapping[str, Tree],
         tree_id: str,
         *,
@@ -67,7 +67,7 @@ class Session:
     ) -> None:
         if tree_id not in trees:
             raise KeyError(tree_id)
-        self.nodes = node_table(graph)
+        self.nodes = node_table(nodes)
         self.trees = trees
         self.tree_id = tree_id
         self.clock = clock
@@ -463,7 +463,7 @@ class Session:
     @classmethod
     def replay(
         cls,
-        graph: WalkGraph,
+        nodes: WalkNodes,
         trees: Mapping[str, Tree],
         tree_id: str,
         events: list[Event],
@@ -479,7 +479,7 @@ class Session:
         it and everything after it are dropped.
         """
         session = cls(
-            graph, trees, tree_id, session_id=session_id, started_at=started_at, clock=clock
+            nodes, trees, tree_id, session_id=session_id, started_at=started_at, clock=clock
         )
         for index, event in enumerate(events):
             try:

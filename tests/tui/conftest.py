@@ -14,6 +14,7 @@ from textual.widgets import Static
 from wizard.catalog import Catalog, load_files, tree_files
 from wizard.graph import build_graph
 from wizard.launch import Launch
+from wizard.nodetable import node_table
 from wizard.store import Store
 from wizard.tui.app import WizardApp, create_app
 from wizard.tui.path_view import PathView
@@ -100,7 +101,7 @@ def make_app(store: Store, isolated_home: Path) -> MakeApp:
         catalog = catalog_of(*dirs)
         launch = Launch(
             catalog=catalog,
-            graph=build_graph(catalog.trees.values()),
+            table=node_table(build_graph(catalog.trees.values())),
             store=store,
             tree_id=tree_id,
             clock=clock or FrozenClock(),

@@ -345,9 +345,9 @@ from wizard.tui.app import create_app
 
 async def main(tree, folder):
     catalog = catalog_of(folder)
-    graph = build_node_table(catalog.trees.values())
+    table = build_node_table(catalog.trees.values())
     store = Store(Path(r"{tmp_path}") / (tree + ".sqlite3"))
-    app = create_app(Launch(catalog, graph, store, tree_id=tree, ask_header=False))
+    app = create_app(Launch(catalog, table, store, tree_id=tree, ask_header=False))
     async with app.run_test() as pilot:
         await pilot.pause()
     return "wizard.probes" in sys.modules, "wizard.probe_bridge" in sys.modules

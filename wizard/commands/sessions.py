@@ -1,7 +1,7 @@
 """The commands that work with stored sessions: run, resume, sessions, export,
 and a bare `edge-wizard` (the picker).
 
-`run` and `resume` prepare everything headless (trees, graph, store, session)
+`run` and `resume` prepare everything headless (trees, node table, store, session)
 and report usage problems on stderr before the terminal is taken over; only
 then do they import Textual. `sessions` and `export` never import it.
 """
@@ -34,7 +34,7 @@ from wizard.session_lock import LOCK_WAIT, busy_message
 
 if TYPE_CHECKING:
     from wizard.commands.common import Subcommands
-    from wizard.nodetable import WalkGraph
+    from wizard.nodetable import NodeTable
     from wizard.store.base import SessionRow, SessionStore
 
 
@@ -48,7 +48,7 @@ def _all_trees(args: argparse.Namespace) -> Callable[[], Catalog]:
     return lambda: load_cached(dirs, home_dir())
 
 
-def _graph(catalog: Catalog) -> WalkGraph:
+def _table(catalog: Catalog) -> NodeTable:
     # The walk needs only the node records: no networkx before the first frame.
     from wizard.nodetable import build_node_table
 
@@ -96,9 +96,9 @@ def _launch(launch: Launch) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     catalog = load_trees(args, cached=True)
     walkable_tree(catalog, args.tree)
-    graph = _graph(catalog)
+    table = _table(catalog)
     with _store(args) as store:
-        return _launch(Launch(catalog, graph, store, tree_id=args.tree, load_all=_all_trees(args)))
+        return _launch(Launch(catalog, table, store, tree_id=args.tree, load_all=_all_trees(args)))
 
 
 def _session_to_resume(store: SessionStore, wanted: str | None, notes: list[str]) -> SessionRow:
@@ -131,11 +131,11 @@ def _resume(args: argparse.Namespace, store: SessionStore) -> int:
     lock = store.locks.lock(row.id, wait=LOCK_WAIT)
     if lock is None:
         raise UsageError(busy_message(row.id, store.locks.holder(row.id)))
-    graph = _graph(catalog)
+    table = _table(catalog)
     return _launch(
         Launch(
             catalog,
-            graph,
+            table,
             store,
             resume=row,
             lock=lock,
@@ -148,9 +148,9 @@ def _resume(args: argparse.Namespace, store: SessionStore) -> int:
 def open_picker(args: argparse.Namespace) -> int:
     """A bare `edge-wizard`: the tree picker, unfinished sessions first."""
     catalog = load_trees(args, cached=True)
-    graph = _graph(catalog)
+    table = _table(catalog)
     with _store(args) as store:
-        return _launch(Launch(catalog, graph, store))
+        return _launch(Launch(catalog, table, store))
 
 
 # -- sessions -------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _export(args: argparse.Namespace, store: SessionStore) -> int:
     # `replay`, not `resume`: that takes the session over to go on recording it
     # (a shared store's checkout) and rebases it on the changed trees, and an
     # export only reads.
-    session, dropped = replay(store, row, _graph(catalog), catalog.trees)
+    session, dropped = replay(store, row, _table(catalog), catalog.trees)
     if dropped:
         error(
             f"warning: {dropped} recorded event(s) no longer fit the changed tree;"

@@ -22,7 +22,7 @@ from wizard.store.base import SessionRow, SessionStore, StoreError
 
 if TYPE_CHECKING:
     from wizard.model import Tree
-    from wizard.nodetable import WalkGraph
+    from wizard.nodetable import WalkNodes
 
 
 class Recorder:
@@ -82,14 +82,14 @@ def tree_changes(row: SessionRow, trees: Mapping[str, Tree]) -> list[str]:
 def _replay(
     row: SessionRow,
     events: list[Event],
-    graph: WalkGraph,
+    nodes: WalkNodes,
     trees: Mapping[str, Tree],
     clock: Callable[[], datetime] | None,
 ) -> tuple[Session, int]:
     if row.tree_id not in trees:
         raise StoreError(f"session {row.id} needs tree '{row.tree_id}', which is not loaded")
     return Session.replay(
-        graph,
+        nodes,
         trees,
         row.tree_id,
         events,
@@ -102,7 +102,7 @@ def _replay(
 def replay(
     store: SessionStore,
     row: SessionRow,
-    graph: WalkGraph,
+    nodes: WalkNodes,
     trees: Mapping[str, Tree],
     *,
     clock: Callable[[], datetime] | None = None,
@@ -111,20 +111,20 @@ def replay(
     of its trailing events no longer fit: read only, the store is not told.
 
     Raises `StoreError` when the session's tree is not loaded."""
-    return _replay(row, store.events(row.id), graph, trees, clock)
+    return _replay(row, store.events(row.id), nodes, trees, clock)
 
 
 def resume(
     store: SessionStore,
     row: SessionRow,
-    graph: WalkGraph,
+    nodes: WalkNodes,
     trees: Mapping[str, Tree],
     *,
     clock: Callable[[], datetime] | None = None,
 ) -> Resumed:
     """Rebuild a stored session on the trees loaded now, replaying by node id, to
     go on recording it: the store checks it out, and is told when it changed."""
-    session, dropped = _replay(row, store.checkout(row.id), graph, trees, clock)
+    session, dropped = _replay(row, store.checkout(row.id), nodes, trees, clock)
     changes = tree_changes(row, trees)
     if changes or dropped:
         store.rebase(session, dropped)

@@ -85,7 +85,7 @@ class WizardApp(App[int]):
         if load_all is not None:
             catalog = load_all()
             self.launch.catalog = self.catalog = catalog
-            self.launch.graph = build_node_table(catalog.trees.values())
+            self.launch.table = build_node_table(catalog.trees.values())
         return self.catalog
 
     def list_sessions(self) -> list[SessionRow]:
@@ -117,7 +117,7 @@ class WizardApp(App[int]):
     def _new_recorder(self, tree_id: str) -> Recorder:
         started = self.launch.clock()
         session = Session(
-            self.launch.graph,
+            self.launch.table,
             self.catalog.trees,
             tree_id,
             session_id=self.launch.new_id(started),
@@ -132,7 +132,7 @@ class WizardApp(App[int]):
 
     def _resumed_recorder(self, row: SessionRow) -> Recorder:
         resumed = resume(
-            self.launch.store, row, self.launch.graph, self.catalog.trees, clock=self.launch.clock
+            self.launch.store, row, self.launch.table, self.catalog.trees, clock=self.launch.clock
         )
         notes = [f"Warning: {c}." for c in resumed.changes]
         if resumed.dropped:
