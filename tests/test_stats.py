@@ -20,7 +20,7 @@ import pytest
 
 from wizard.analytics.command import add_parser, run
 from wizard.catalog import load_files, tree_files
-from wizard.export import render
+from wizard.export import note_text
 from wizard.graph import build_graph
 from wizard.session import Session
 from wizard.store import Recorder, SQLiteStore
@@ -94,7 +94,7 @@ def notes(tmp_path: Path) -> list[Path]:
     paths = []
     for session in prepared():
         path = folder / f"{session.id}.json"
-        path.write_text(render(session, "json"))
+        path.write_text(note_text(session, "json"))
         paths.append(path)
     return paths
 

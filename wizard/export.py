@@ -190,7 +190,7 @@ def note_data(session: Session) -> dict[str, Any]:
     }
 
 
-def render(session: Session, fmt: Format) -> str:
+def note_text(session: Session, fmt: Format) -> str:
     data = note_data(session)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -296,9 +296,9 @@ def walked_to_the_fix(session: Session, tmp_path: Path) -> Session:
 @pytest.mark.parametrize("fmt", list(SUFFIX))
 def test_golden_note_of_a_capture_walk(session: Session, tmp_path: Path, fmt: str) -> None:
     """Regenerate with `UPDATE_GOLDEN=1 pytest tests/capture/test_tree_answers.py`."""
-    from wizard.export import render
+    from wizard.export import note_text
 
-    note = render(walked_to_the_fix(session, tmp_path), fmt)  # type: ignore[arg-type]
+    note = note_text(walked_to_the_fix(session, tmp_path), fmt)  # type: ignore[arg-type]
     golden = GOLDEN / f"capture-fixed.{SUFFIX[fmt]}"
     if __import__("os").environ.get("UPDATE_GOLDEN"):
         golden.write_text(note)
@@ -306,9 +306,9 @@ def test_golden_note_of_a_capture_walk(session: Session, tmp_path: Path, fmt: st
 
 
 def test_the_json_note_carries_the_capture(session: Session, tmp_path: Path) -> None:
-    from wizard.export import render
+    from wizard.export import note_text
 
-    data = json.loads(render(walked_to_the_fix(session, tmp_path), "json"))
+    data = json.loads(note_text(walked_to_the_fix(session, tmp_path), "json"))
     step = data["steps"][1]
     assert step["answer"] == "drop.pcap (Call-ID a84b4c76e66710@pc33)"
     capture = step["capture"]
@@ -351,7 +351,7 @@ def test_packet_text_in_the_markdown_note_makes_no_structure(
     harmless capture, and the ladder is one fence that its lines cannot close."""
     from markdown_it import MarkdownIt
 
-    from wizard.export import render
+    from wizard.export import note_text
 
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -360,7 +360,7 @@ def test_packet_text_in_the_markdown_note_makes_no_structure(
         s = Session(graph, trees, "demo-capture")  # type: ignore[arg-type]
         s.answer("Yes")
         s.answer_capture(record)
-        tokens = parser.parse(render(s, "markdown"))
+        tokens = parser.parse(note_text(s, "markdown"))
         kinds = [t.type for t in tokens] + [c.type for t in tokens for c in t.children or []]
         return kinds, [t.content for t in tokens if t.type == "fence"]
 
@@ -375,11 +375,11 @@ def test_packet_text_in_the_markdown_note_makes_no_structure(
 def test_a_backtracked_capture_keeps_its_findings_but_not_its_ladder(
     session: Session, tmp_path: Path
 ) -> None:
-    from wizard.export import render
+    from wizard.export import note_text
 
     answer_with_capture(session, str(write_capture(tmp_path / "drop.pcap", no_ack_call())))
     session.back()
-    text = render(session, "text")
+    text = note_text(session, "text")
     assert "ack_after_200: no" in text and "ladder" not in text
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from wizard.catalog import load_files, tree_files
 from wizard.cli import main
-from wizard.export import render
+from wizard.export import note_text
 from wizard.graph import build_graph
 from wizard.probe_bridge import describe, run_current
 from wizard.session import AnswerError, Session
@@ -101,7 +101,7 @@ def test_override_is_recorded_with_reason(closed_port: int) -> None:
     step = s.path[0]
     assert step.answer == "Pass (override of fail: port is open from the Edge's subnet)"
     assert step.result is not None and step.result["override"]["from"] == "fail"
-    note = render(s, "markdown")
+    note = note_text(s, "markdown")
     assert "override of fail" in note and "FAIL:" in note
 
 
@@ -115,7 +115,7 @@ def test_parsed_sip_routes_by_field() -> None:
     s.answer("pass")
     s.answer('SIP/2.0 503 Service Unavailable\r\nReason: Q.850;cause=34;text="No circuit"\r\n')
     assert s.view().kind == "escalation"
-    data = json.loads(render(s, "json"))
+    data = json.loads(note_text(s, "json"))
     assert data["steps"][1]["parsed"]["q850"] == "34"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.export import FORMATS, render
+from wizard.export import FORMATS, note_text
 from wizard.session import Session
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -61,7 +61,7 @@ WALKS = {"escalated": full_walk, "fixed": resolved_walk, "in-progress": in_progr
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("walk", sorted(WALKS))
 def test_golden_note(walk: str, fmt: str, new_session: Callable[[str], Session]) -> None:
-    note = render(WALKS[walk](new_session), fmt)  # type: ignore[arg-type]
+    note = note_text(WALKS[walk](new_session), fmt)  # type: ignore[arg-type]
     golden = GOLDEN / f"{walk}.{SUFFIX[fmt]}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(note)
@@ -70,12 +70,12 @@ def test_golden_note(walk: str, fmt: str, new_session: Callable[[str], Session])
 
 def test_notes_carry_no_control_characters(new_session: Callable[[str], Session]) -> None:
     for fmt in FORMATS:
-        note = render(full_walk(new_session), fmt)
+        note = note_text(full_walk(new_session), fmt)
         assert "\x1b" not in note and "\x07" not in note
 
 
 def test_json_note_structure(new_session: Callable[[str], Session]) -> None:
-    data = json.loads(render(full_walk(new_session), "json"))
+    data = json.loads(note_text(full_walk(new_session), "json"))
     assert data["outcome"] == "escalated"
     # The walk crossed into demo-edge and backed out: only the active path counts.
     assert [t["id"] for t in data["trees"]] == ["demo-phone"]
@@ -150,7 +150,7 @@ def test_typed_text_cannot_make_markdown_structure(
         s.set_fact("site", value)
         s.note(value)
         s.answer("yes")
-        return render(s, "markdown")
+        return note_text(s, "markdown")
 
     assert _structure(note_with(text)) == _structure(note_with("plain words"))
     # Only what Markdown needs is escaped: no backslash before a '>' mid-line.

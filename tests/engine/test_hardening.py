@@ -10,7 +10,7 @@ import pytest
 
 from wizard.catalog import load_files, tree_files
 from wizard.cli import main
-from wizard.export import render
+from wizard.export import note_text
 from wizard.graph import build_graph
 from wizard.session import AnswerError, BrokenTree, Session
 
@@ -105,7 +105,7 @@ def test_error_by_hand_without_error_outcome_asks_pass_or_fail() -> None:
     assert s.view().manual and s.view().options == ["Pass", "Fail"]
     with pytest.raises(AnswerError):
         s.answer("error")
-    note = render(s, "markdown")
+    note = note_text(s, "markdown")
     assert "Waiting for an answer" in note
 
 

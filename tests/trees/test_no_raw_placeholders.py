@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.trees.test_endings_reachable import _endings, _loaded, _path_to, walk_along
-from wizard.export import FORMATS, render
+from wizard.export import FORMATS, note_text
 from wizard.graph import node_name
 from wizard.session import Session, View
 
@@ -44,5 +44,5 @@ def test_no_raw_placeholder_on_the_way_to(tree_id: str, ending: str) -> None:
     walk_along(session, graph, path, no_raw_text)
     no_raw_text(ending)
     for fmt in FORMATS:
-        note = render(session, fmt)
+        note = note_text(session, fmt)
         assert not RAW.search(note.replace("\\", "")), f"{fmt} note:\n{note}"

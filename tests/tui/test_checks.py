@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList
 
 from tests.tui.checktrees import write_sip_tree, write_tcp_tree
 from tests.tui.conftest import MakeApp, catalog_of, fresh_python, shown
-from wizard.export import render
+from wizard.export import note_text
 from wizard.graph import build_graph
 from wizard.session import Session
 from wizard.store import Store
@@ -41,7 +41,7 @@ def stored_note(store: Store, folder: Path, session_id: str, fmt: str = "text") 
         started_at=row.started,
     )
     assert dropped == 0
-    return render(session, fmt)  # type: ignore[arg-type]
+    return note_text(session, fmt)  # type: ignore[arg-type]
 
 
 def check_events(store: Store, session_id: str) -> list[str]:

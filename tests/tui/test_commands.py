@@ -10,7 +10,7 @@ import pytest
 from tests.tui.cli_parser import run
 from tests.tui.conftest import GOOD, fresh_python
 from wizard.catalog import load_files, tree_files
-from wizard.export import render
+from wizard.export import note_text
 from wizard.graph import build_graph
 from wizard.session import Session
 from wizard.store import Recorder, SQLiteStore, Store
@@ -103,13 +103,13 @@ def test_export_matches_the_session_note(
     walked: Session, fmt: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run("export", walked.id, "--format", fmt, "--trees", str(GOOD)) == 0
-    assert capsys.readouterr().out == render(walked, fmt)  # type: ignore[arg-type]
+    assert capsys.readouterr().out == note_text(walked, fmt)  # type: ignore[arg-type]
 
 
 def test_export_to_file_and_by_prefix(walked: Session, tmp_path: Path) -> None:
     out = tmp_path / "note.md"
     assert run("--trees", str(GOOD), "export", walked.id[:-2], "-o", str(out)) == 0
-    assert out.read_text() == render(walked, "markdown")
+    assert out.read_text() == note_text(walked, "markdown")
 
 
 def test_usage_errors_exit_2(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

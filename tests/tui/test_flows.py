@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from tests.tui.conftest import GOOD, MakeApp, shown
-from wizard.export import render
+from wizard.export import note_text
 from wizard.store import Store
 from wizard.tui.app import WizardApp
 from wizard.tui.dialogs import HeaderDialog, KeysDialog, NoteDialog
@@ -150,7 +150,7 @@ async def test_back_keeps_backtracked_step(make_app: MakeApp, store: Store) -> N
         assert "backtracked" in shown(app, "#path")
         await pilot.press("backspace")  # nothing left: stays, says so
         assert session.current == "demo-phone/reaches"
-        note = render(session, "markdown")
+        note = note_text(session, "markdown")
         assert "~~Does the call reach the site? → No~~ _(backtracked)_" in note
     assert [e.type for e in store.events(session.id)] == ["answer", "back"]
 
@@ -320,15 +320,15 @@ async def test_export_all_formats_copy_and_save(make_app: MakeApp, isolated_home
         for fmt in ("markdown", "text", "json"):
             assert screen.fmt == fmt
             notes[fmt] = str(screen.query_one("#export-note", Static).render())
-            assert notes[fmt].rstrip("\n") == render(session, fmt).rstrip("\n")
+            assert notes[fmt].rstrip("\n") == note_text(session, fmt).rstrip("\n")
             await pilot.press("c")
-            assert app.clipboard == render(session, fmt)
+            assert app.clipboard == note_text(session, fmt)
             status = str(screen.query_one("#export-status", Static).render())
             assert "Sent" in status and "terminal's clipboard" in status
             assert "copied" not in status.lower()
             await pilot.press("s")
             assert screen.saved is not None
-            assert screen.saved.read_text() == render(session, fmt)
+            assert screen.saved.read_text() == note_text(session, fmt)
             assert str(screen.saved) in str(screen.query_one("#export-status", Static).render())
             await pilot.press("t")
         json.loads(notes["json"])
@@ -420,7 +420,7 @@ async def test_copy_from_palette(make_app: MakeApp) -> None:
     async with app.run_test() as pilot:
         await pilot.press("1")
         app.copy_note()
-        assert app.clipboard == render(session_of(app), "markdown")
+        assert app.clipboard == note_text(session_of(app), "markdown")
 
 
 async def test_markup_in_tree_text_is_literal(make_app: MakeApp) -> None:

@@ -251,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace, store: SessionStore) -> int:
     # Imported here: only `export` renders a stored session.
     from wizard.atomic import write_atomic
-    from wizard.export import render
+    from wizard.export import note_text
     from wizard.store.recording import replay, tree_changes
 
     row = store.get(args.session)
@@ -268,7 +268,7 @@ def _export(args: argparse.Namespace, store: SessionStore) -> int:
             f"warning: {dropped} recorded event(s) no longer fit the changed tree;"
             " the note stops where they start"
         )
-    note = render(session, args.format)
+    note = note_text(session, args.format)
     if args.output:
         try:
             write_atomic(Path(args.output), note)

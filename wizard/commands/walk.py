@@ -34,7 +34,7 @@ def _progress(line: str) -> None:
 def cmd_walk(args: argparse.Namespace) -> int:
     # Imported here: every run builds the whole command line, and only this
     # command walks (networkx, the session, the note's formats).
-    from wizard.export import render
+    from wizard.export import note_text
     from wizard.graph import build_graph
     from wizard.scripted import walk
 
@@ -76,11 +76,11 @@ def cmd_walk(args: argparse.Namespace) -> int:
             f"the session ended ({session.outcome}) before answer {walked.used + 1}"
             f" '{answers[walked.used]}'; {len(answers) - walked.used} answer(s) left over"
         )
-        sys.stdout.write(render(session, args.format))
+        sys.stdout.write(note_text(session, args.format))
         return ExitCode.FAILED
     if walked.unused_facts:
         error("facts not used by these trees: " + ", ".join(walked.unused_facts))
-    sys.stdout.write(render(session, args.format))
+    sys.stdout.write(note_text(session, args.format))
     view = session.view()
     if session.finished or view.kind == "resolution":
         return ExitCode.OK

@@ -338,11 +338,11 @@ class WizardApp(App[int]):
 
     def copy_note(self) -> None:
         # Imported here: the note's formats load when a note is first made.
-        from wizard.export import render
+        from wizard.export import note_text
         from wizard.tui.export_screen import COPY_MESSAGE
 
         if self.session is not None:
-            self.copy_to_clipboard(render(self.session, "markdown"))
+            self.copy_to_clipboard(note_text(self.session, "markdown"))
             self.notify(COPY_MESSAGE.format(fmt="Markdown"), markup=False)
 
     # -- actions --------------------------------------------------------------

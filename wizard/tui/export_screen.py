@@ -1,4 +1,4 @@
-"""The ticket note: the same `wizard.export.render` as `edge-wizard export`, three formats."""
+"""The ticket note: the same `wizard.export.note_text` as `edge-wizard export`, three formats."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from wizard.export import FORMATS, Format, render
+from wizard.export import FORMATS, Format, note_text
 from wizard.session import Session
 from wizard.store import save_export
 from wizard.tui import render as show
@@ -40,7 +40,7 @@ class ExportScreen(ModalScreen[None]):
         self.saved: Path | None = None
 
     def note(self) -> str:
-        return render(self.session, self.fmt)
+        return note_text(self.session, self.fmt)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -71,7 +71,7 @@ class ExportScreen(ModalScreen[None]):
         self._show()
 
     def action_copy(self) -> None:
-        # render() has stripped control characters, so the OSC 52 payload is
+        # note_text() has stripped control characters, so the OSC 52 payload is
         # only the note; the terminal may still drop it, so never say it arrived.
         self.app.copy_to_clipboard(self.note())
         message = COPY_MESSAGE.format(fmt=FORMAT_NAMES[self.fmt])
