@@ -1,20 +1,20 @@
 """Pull routing facts out of pasted SIP text. Pure: no network, no I/O, never raises.
 
-The text may be a bare status (``503``, ``503 Service Unavailable``,
-``SIP/2.0 503 Service Unavailable``), one whole SIP message, a few bare
+The text may be a bare status (`503`, `503 Service Unavailable`,
+`SIP/2.0 503 Service Unavailable`), one whole SIP message, a few bare
 headers, or an Edge/carrier log excerpt with several messages, timestamps and
 other lines around them.
 
 Rules (see docs/probes.md, "SIP parser"):
 
-* Input longer than :data:`MAX_INPUT` characters keeps only its *last*
-  :data:`MAX_INPUT` characters (the end of a log holds the outcome).
+* Input longer than `MAX_INPUT` characters keeps only its *last*
+  `MAX_INPUT` characters (the end of a log holds the outcome).
 * The *chosen* message is the last final response (status 200-699); if there is
   none, the last provisional response; if none, the last request.
-* ``status_code``/``reason`` come from the chosen message. Every other field
+* `status_code`/`reason` come from the chosen message. Every other field
   comes from the chosen message if it carries it, else from the latest message
-  that does (so a ``Reason: Q.850`` in a later BYE or CANCEL is still found).
-* ``private_contact``/``private_via``/``private_sdp`` are true if *any* message
+  that does (so a `Reason: Q.850` in a later BYE or CANCEL is still found).
+* `private_contact`/`private_via`/`private_sdp` are true if *any* message
   shows a private address there: RFC 1918, 100.64.0.0/10 (CGNAT),
   169.254.0.0/16 (link-local), fc00::/7 (IPv6 ULA) or fe80::/10.
 """
@@ -102,7 +102,7 @@ def is_private_address(text: str) -> bool:
 
 
 def canonical_header(name: str) -> str:
-    """Lower-case full header name, compact forms expanded (``v`` -> ``via``)."""
+    """Lower-case full header name, compact forms expanded (`v` -> `via`)."""
     low = name.strip().lower()
     return COMPACT.get(low, low)
 
@@ -158,10 +158,10 @@ def _start_line(line: str) -> SipMessage | None:
 
 
 def split_messages(text: str) -> list[SipMessage]:
-    """Every SIP message found in ``text`` (headers attached to their start line).
+    """Every SIP message found in `text` (headers attached to their start line).
 
     Lines before any start line that look like headers form one anonymous message
-    (no status, no method), so pasting just ``Reason: Q.850;cause=16`` works.
+    (no status, no method), so pasting just `Reason: Q.850;cause=16` works.
     """
     text = text[-MAX_INPUT:].replace("\r\n", "\n").replace("\r", "\n")
     messages: list[SipMessage] = []
@@ -209,7 +209,7 @@ def split_messages(text: str) -> list[SipMessage]:
 
 
 def parse_message(text: str) -> SipMessage | None:
-    """The first SIP message in ``text``, or None."""
+    """The first SIP message in `text`, or None."""
     found = split_messages(text)
     return found[0] if found else None
 
@@ -239,7 +239,7 @@ def split_list(value: str) -> list[str]:
 
 
 def header_params(value: str) -> dict[str, str]:
-    """``1800;refresher=uac`` -> ``{"refresher": "uac"}`` (names lower-cased, quotes kept off)."""
+    """`1800;refresher=uac` -> `{"refresher": "uac"}` (names lower-cased, quotes kept off)."""
     out: dict[str, str] = {}
     for part in value.split(";")[1:]:
         if "=" in part:
@@ -263,7 +263,7 @@ def _q850(value: str) -> tuple[int, str | None] | None:
 
 
 def _reason_params(item: str) -> dict[str, str]:
-    """Parameters of one Reason value, honouring quotes in ``text="a;b"``."""
+    """Parameters of one Reason value, honouring quotes in `text="a;b"`."""
     out: dict[str, str] = {}
     for m in re.finditer(
         r';[ \t]*([A-Za-z0-9_.-]{1,32})[ \t]*(?:=[ \t]*("(?:[^"\\]|\\.){0,512}"|[^;]{0,512}))?',
@@ -331,14 +331,14 @@ class SipFields:
     privacy: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        """String values for routing; every key is always present, ``""`` when unknown.
+        """String values for routing; every key is always present, `""` when unknown.
 
-        Keys: status, status_class (``5xx``), reason, method, q850, q850_text,
+        Keys: status, status_class (`5xx`), reason, method, q850, q850_text,
         session_expires, refresher, min_se, private_contact, private_via,
-        private_sdp (``yes``/``no``), messages (how many SIP messages were found),
-        codecs (``PCMU PCMA``), dtmf (``rfc4733``/``sip-info``/``none``), from_user,
+        private_sdp (`yes`/`no`), messages (how many SIP messages were found),
+        codecs (`PCMU PCMA`), dtmf (`rfc4733`/`sip-info`/`none`), from_user,
         pai, rpid (the caller in From, P-Asserted-Identity, Remote-Party-ID),
-        privacy (the Privacy header), anonymous (``yes``/``no``).
+        privacy (the Privacy header), anonymous (`yes`/`no`).
         """
 
         def s(v: object) -> str:

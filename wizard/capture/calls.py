@@ -55,7 +55,7 @@ class Call:
         return next((m for m in self.messages if m.method == "INVITE" and not m.to_tag), None)
 
     def side(self, msg: SipPacket) -> str:
-        """Who sent ``msg``: ``caller`` or ``callee``."""
+        """Who sent `msg`: `caller` or `callee`."""
         invite = self.invite or self.first_request
         if invite is None:
             return "caller"

@@ -2,7 +2,7 @@
 
 The ladder is a sequence diagram folded into lines that fit 80 columns: every
 address:port gets a short label (A, B, ...) in a legend, so a line is
-``number, seconds from the first packet, A -> B, request or status line`` and
+`number, seconds from the first packet, A -> B, request or status line` and
 long IPv6 addresses never push the message off the screen. The JSON carries the
 full addresses. All packet text was sanitised when it was read.
 """

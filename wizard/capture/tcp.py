@@ -39,7 +39,7 @@ def _is_tls_record(data: bytes | bytearray) -> bool:
 
 
 def _seq_delta(seq: int, expected: int) -> int:
-    """``seq - expected`` on the 32-bit sequence circle, in -2**31 .. 2**31-1."""
+    """`seq - expected` on the 32-bit sequence circle, in -2**31 .. 2**31-1."""
     return ((seq - expected + 2**31) % 2**32) - 2**31
 
 

@@ -1,6 +1,6 @@
 """A minimal, defensive DER reader for X.509 certificates.
 
-The ``ssl`` module only decodes a peer certificate it has verified. To show
+The `ssl` module only decodes a peer certificate it has verified. To show
 the issuer of an *untrusted* certificate (which is what reveals a TLS
 inspection proxy's CA) we read the few fields we need from the DER bytes.
 Pure stdlib; never raises (returns what it could read).
@@ -40,7 +40,7 @@ class _DerError(Exception):
 
 
 def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
-    """(tag, content_start, content_end) of the element at ``pos``."""
+    """(tag, content_start, content_end) of the element at `pos`."""
     if pos + 2 > len(data):
         raise _DerError("truncated")
     tag = data[pos]
@@ -125,7 +125,7 @@ def _time(tag: int, raw: bytes) -> dt.datetime | None:
 
 
 def _san(data: bytes, start: int) -> list[str]:
-    """GeneralNames inside an extension's OCTET STRING content starting at ``start``."""
+    """GeneralNames inside an extension's OCTET STRING content starting at `start`."""
     out: list[str] = []
     _tag, s, e = _tlv(data, start)
     for tag, s2, e2 in _children(data, s, e):

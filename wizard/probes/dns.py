@@ -1,4 +1,4 @@
-"""``dns``: resolve a name (A/AAAA through the system resolver, SRV through dnspython)."""
+"""`dns`: resolve a name (A/AAAA through the system resolver, SRV through dnspython)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``http``: one HTTP(S) request, direct or through an HTTP proxy; reports the status."""
+"""`http`: one HTTP(S) request, direct or through an HTTP proxy; reports the status."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``ntp``: one SNTP (RFC 4330) query; reports clock offset and round-trip delay."""
+"""`ntp`: one SNTP (RFC 4330) query; reports clock offset and round-trip delay."""
 
 from __future__ import annotations
 

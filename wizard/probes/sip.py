@@ -1,6 +1,6 @@
-"""``sip-options``: send one SIP OPTIONS over UDP, TCP or TLS and read the answer.
+"""`sip-options`: send one SIP OPTIONS over UDP, TCP or TLS and read the answer.
 
-Compares what was sent with what came back: ``received=``/``rport=`` on the
+Compares what was sent with what came back: `received=`/`rport=` on the
 top Via show NAT; a rewritten Via, From or Call-ID hints at a SIP ALG.
 """
 
@@ -137,7 +137,7 @@ class _Sent:
 
 
 def _parse_via(value: str) -> tuple[str, str, dict[str, str]]:
-    """``SIP/2.0/UDP 10.0.0.1:5060;branch=x;rport=1`` -> (``UDP``, ``10.0.0.1:5060``, params)."""
+    """`SIP/2.0/UDP 10.0.0.1:5060;branch=x;rport=1` -> (`UDP`, `10.0.0.1:5060`, params)."""
     top = split_list(value)[0] if value else ""
     head = top.split(";", 1)[0].strip()
     parts = head.split(None, 1)

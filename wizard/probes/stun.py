@@ -1,4 +1,4 @@
-"""``stun``: a STUN Binding request (RFC 5389) over UDP; reports the mapped address.
+"""`stun`: a STUN Binding request (RFC 5389) over UDP; reports the mapped address.
 
 With a second server, both requests go out from the same local port: if the
 two servers see different mapped ports, the NAT maps per destination
@@ -104,7 +104,7 @@ def _address(value: bytes, txid: bytes, xor: bool) -> tuple[str, int] | None:
 
 
 def parse_response(data: bytes, txid: bytes) -> StunReply | None:
-    """Parse a Binding response for transaction ``txid``; None if it is not one."""
+    """Parse a Binding response for transaction `txid`; None if it is not one."""
     if len(data) < 20:
         return None
     mtype, length, cookie = struct.unpack("!HHI", data[:8])

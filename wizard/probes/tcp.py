@@ -1,4 +1,4 @@
-"""``tcp``: open a TCP connection to host:port and close it."""
+"""`tcp`: open a TCP connection to host:port and close it."""
 
 from __future__ import annotations
 

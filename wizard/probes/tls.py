@@ -1,4 +1,4 @@
-"""``tls``: a TLS handshake with SNI; reports the certificate and spots TLS inspection."""
+"""`tls`: a TLS handshake with SNI; reports the certificate and spots TLS inspection."""
 
 from __future__ import annotations
 

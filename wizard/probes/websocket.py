@@ -1,4 +1,4 @@
-"""``websocket``: a WebSocket upgrade, optionally through an HTTP CONNECT proxy, held open.
+"""`websocket`: a WebSocket upgrade, optionally through an HTTP CONNECT proxy, held open.
 
 Holding the connection open shows idle cuts by proxies and firewalls: the
 Genesys Bridge Server's "disconnects every 10 minutes" symptom.
