@@ -23,13 +23,8 @@ from wizard.tui import check_panel, ending_menu, messages, painters, render
 from wizard.tui.capture_input import CaptureInput
 from wizard.tui.check_panel import CheckPanelActions, CheckRun, CheckState, step_key
 from wizard.tui.path_view import PathView
-from wizard.tui.settled import (
-    SettledHorizontal,
-    SettledStatic,
-    SettledVertical,
-    SettledVerticalScroll,
-)
-from wizard.tui.step_layout import COMPOSED, LAZY_STATICS, PART_OF, PARTS, same_options
+from wizard.tui.settled import SettledStatic, SettledVerticalScroll
+from wizard.tui.step_layout import ANSWERS, COMPOSED, LAZY_STATICS, PART_OF, PARTS, same_options
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -89,13 +84,11 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
 
     def compose(self) -> ComposeResult:
         yield SettledStatic(id="status")
-        with SettledHorizontal(id="body"), SettledVertical(id="step"):
-            with SettledVerticalScroll(id="main"):
-                yield SettledStatic(id="kind")
-                yield SettledStatic(id="text")
-                yield SettledStatic(id="help")
-            with SettledVertical(id="answers"):
-                yield OptionList(id="options")
+        with SettledVerticalScroll(id="main"):
+            yield SettledStatic(id="kind")
+            yield SettledStatic(id="text")
+            yield SettledStatic(id="help")
+        yield OptionList(id="options")
         # The path panel and the footer come just after the first frame
         # (_mount_later): the question is on screen sooner.
 
@@ -115,8 +108,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             return
         path = PathView(id="path")
         with self.app.batch_update():
-            self._widget("#body").mount(path)
-            mounted = self.mount(Footer())
+            mounted = self.mount(Footer(), path)
             self._widgets["#path"] = path
             self._show_path()
         # A footer shows the keys once the bindings are published after it mounts.
@@ -152,7 +144,9 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         part = PART_OF[selector]
         order = PARTS[part]
         before = [s for s in order[: order.index(selector)] if s in COMPOSED or s in self._widgets]
-        if before:
+        if part == ANSWERS:
+            self.mount(widget, after=self._widget(before[-1] if before else "#main"))
+        elif before:
             self._widget(part).mount(widget, after=self._widget(before[-1]))
         else:
             self._widget(part).mount(widget, before=0)

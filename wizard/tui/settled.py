@@ -14,7 +14,7 @@ had the second layout.)
 
 from __future__ import annotations
 
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.style import Style
@@ -70,21 +70,7 @@ class SettledStatic(Static):
         self._dirty_regions.clear()
 
 
-class SettledVertical(Vertical):
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-
 class SettledVerticalScroll(VerticalScroll):
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-
-class SettledHorizontal(Horizontal):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:

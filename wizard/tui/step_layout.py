@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from textual.content import Content
 
-# The step column has two parts. Above, what the step says (it scrolls when
-# long); below, what the admin answers with, always in view: at 80x24 a long
-# help text or a long checklist must never push the answers off the screen.
-# Each part lists its widgets top to bottom; COMPOSED are always there, the
-# others are mounted in their place the first time a step needs them.
+# The step column has two parts. Above, what the step says (#main, which
+# scrolls when long); below, what the admin answers with, always in view: at
+# 80x24 a long help text or a long checklist must never push the answers off
+# the screen. The answers are children of the screen itself, after #main, not
+# of a container of their own: each container is one more layer that every
+# step lays out and repaints. Each part lists its widgets top to bottom;
+# COMPOSED are always there, the others are mounted in their place the first
+# time a step needs them.
+ANSWERS = "answers"
 PARTS: dict[str, tuple[str, ...]] = {
     "#main": (
         "#kind",
@@ -25,7 +29,7 @@ PARTS: dict[str, tuple[str, ...]] = {
         "#collect",
         "#notes",
     ),
-    "#answers": ("#prompt", "#field", "#hint", "#options"),
+    ANSWERS: ("#prompt", "#field", "#hint", "#options"),
 }
 PART_OF = {selector: part for part, selectors in PARTS.items() for selector in selectors}
 COMPOSED = frozenset({"#kind", "#text", "#help", "#options"})
