@@ -299,7 +299,10 @@ async def test_escape_cancels_a_running_check(
 async def test_ui_stays_responsive_while_a_probe_waits(
     make_app: MakeApp, store: Store, tmp_path: Path, silent_udp: int
 ) -> None:
-    folder = write_sip_tree(tmp_path / "trees", silent_udp, timeout=2)
+    # Keys take effect while the probe still waits for its answer: the check
+    # is still running after each of them. No wall-clock bound on the keys (a
+    # loaded machine is slow, not blocked); the probe's 4 s timeout leaves room.
+    folder = write_sip_tree(tmp_path / "trees", silent_udp, timeout=4)
     app = make_app("tui-sip", dirs=(folder,))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -311,23 +314,20 @@ async def test_ui_stays_responsive_while_a_probe_waits(
         assert screen._check_state() == "running"
         first = shown(app, "#check")
         await pilot.press("h")  # hide the help, while the probe waits
-        toggled = time.monotonic() - started
         assert shown(app, "#help") == ""
         assert screen._check_state() == "running"
-        assert toggled < 1.0, f"the key took effect only after {toggled:.2f} s"
         await pilot.pause(0.3)
         assert shown(app, "#check") != first  # the spinner and the seconds move
         await pilot.press("question_mark")
         await pilot.pause()
-        assert time.monotonic() - started < 1.5
         assert screen._check_state() == "running"
         await pilot.press("escape")  # closes the keys list, not the run
         await pilot.pause()
         assert screen._check_state() == "running"
-        await settle(app)
-        assert time.monotonic() - started >= 1.9
+        await settle(app, seconds=10)
+        assert time.monotonic() - started >= 3.9
         assert "FAIL" in shown(app, "#check")
-        assert "no SIP answer within 2s" in shown(app, "#check")
+        assert "no SIP answer within 4s" in shown(app, "#check")
 
 
 def test_probes_are_imported_only_when_a_check_is_shown(tmp_path: Path) -> None:
