@@ -15,7 +15,7 @@ had the second layout.)
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual
@@ -71,6 +71,24 @@ class SettledStatic(Static):
 
 
 class SettledVerticalScroll(VerticalScroll):
+    """A VerticalScroll that takes its size as settled and draws one row of its
+    own for all of them.
+
+    A container's own rows are only its background under its children, but
+    when its size changes (on most steps, as the answers under it change)
+    Textual re-renders each of them through its styles. With no border, every
+    row is the same: one is drawn and repeated. (Textual's `BLANK` does the
+    same, but its blank row also carries the foreground colour, which changes
+    nothing on screen and every snapshot.)
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        bordered = any(edge not in ("", "none", "hidden") for edge, _ in self.styles.border)
+        if bordered or self.border_title or self.border_subtitle:
+            return super().render_lines(crop)
+        first = super().render_lines(Region(crop.x, crop.y, crop.width, 1))
+        return first * crop.height
+
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
