@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.export import FORMATS, Format, note_text
 from wizard.session import Session
 from wizard.store import save_export
 from wizard.tui import render as show
+from wizard.tui.key_bar import KeyBar
 
 FORMAT_NAMES = {"markdown": "Markdown", "text": "Text", "json": "JSON"}
 COPY_MESSAGE = (
@@ -48,7 +49,7 @@ class ExportScreen(ModalScreen[None]):
             with VerticalScroll(id="export-body"):
                 yield Static(id="export-note")
             yield Static(id="export-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.session import AnswerError, Session, SessionEnded, View
@@ -22,6 +22,7 @@ from wizard.store import Recorder
 from wizard.tui import check_panel, ending_menu, messages, painters, render
 from wizard.tui.capture_input import CaptureInput
 from wizard.tui.check_panel import CheckPanelActions, CheckRun, CheckState, step_key
+from wizard.tui.key_bar import KeyBar
 from wizard.tui.path_view import PathView
 from wizard.tui.settled import SettledStatic, SettledVerticalScroll
 from wizard.tui.step_layout import ANSWERS, COMPOSED, LAZY_STATICS, PART_OF, PARTS, same_options
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from textual.widgets import SelectionList, TextArea
 
     from wizard.tui.fields import SubmitArea
+
+
+# At 80 columns not every key fits: these make room first (quitting is on
+# ^q too, and ? lists every key), so that a check's keys and Ctrl+O stay.
+GIVE_WAY = ("quit", "export", "facts", "toggle-help", "note")
 
 
 class IncidentScreen(CheckPanelActions, CaptureInput):
@@ -108,7 +114,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             return
         path = PathView(id="path")
         with self.app.batch_update():
-            mounted = self.mount(Footer(), path)
+            mounted = self.mount(KeyBar(gives_way=GIVE_WAY), path)
             self._widgets["#path"] = path
             self._show_path()
         # A footer shows the keys once the bindings are published after it mounts.

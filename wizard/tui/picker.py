@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.catalog import Catalog
@@ -17,6 +17,7 @@ from wizard.model import Tree
 from wizard.sanitize import strip_controls
 from wizard.store.base import SessionRow
 from wizard.tui import render
+from wizard.tui.key_bar import KeyBar
 from wizard.tui.messages import ResumeSession, StartTree
 
 TREE_GROUPS = (
@@ -104,7 +105,7 @@ class PickerScreen(Screen[None]):
         )
         yield Input(placeholder="Filter: title, summary, symptoms, tags", id="filter")
         yield OptionList(id="choices")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
