@@ -8,7 +8,7 @@ from wizard.catalog import load_files, tree_files
 from wizard.graph import build_graph
 from wizard.session import Session
 from wizard.store import Recorder, SQLiteStore
-from wizard.tui.render import status_line
+from wizard.tui.screen_text import status_line
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 CATALOG = load_files(tree_files([GOOD]))

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Static
 
 from wizard.capture.answer import capture_path
-from wizard.tui import render
+from wizard.tui import screen_text
 from wizard.tui.painters import key_bar
 
 # What SIP Diagnostics, tcpdump, Wireshark and dumpcap save.
@@ -75,7 +75,7 @@ class CapturePicker(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.styled("Choose the capture file", "bold"), classes="dialog-title")
-            yield Static(render.plain(str(self.folder)), id="capture-folder")
+            yield Static(screen_text.plain(str(self.folder)), id="capture-folder")
             yield CaptureTree(self.folder, id="capture-tree")
             yield Static(
                 Content("Folders and .pcap, .pcapng, .cap files only."), classes="dialog-hint"
@@ -96,5 +96,5 @@ class CapturePicker(ModalScreen[Path | None]):
             self.app.bell()
             return
         self.folder = parent
-        self.query_one("#capture-folder", Static).update(render.plain(str(parent)))
+        self.query_one("#capture-folder", Static).update(screen_text.plain(str(parent)))
         self.query_one(CaptureTree).path = parent

@@ -14,7 +14,7 @@ from typing import Any
 from textual.content import Content
 
 from wizard.sanitize import strip_controls
-from wizard.tui import render
+from wizard.tui import screen_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 OUTCOME_STYLES = {
@@ -33,20 +33,20 @@ def _row(name: str, value: Content) -> Content:
 
 
 def target_block(probe: str, target: str, timeout: float) -> Content:
-    return render.lines(
+    return screen_text.lines(
         [
-            _row("Probe", render.styled(probe, "bold")),
-            _row("Target", render.styled(target, "bold")),
-            _row("Timeout", render.plain(_seconds(timeout))),
+            _row("Probe", screen_text.styled(probe, "bold")),
+            _row("Target", screen_text.styled(target, "bold")),
+            _row("Timeout", screen_text.plain(_seconds(timeout))),
         ]
     )
 
 
 def idle(probe: str, target: str, timeout: float) -> Content:
-    return render.lines(
+    return screen_text.lines(
         [
             target_block(probe, target, timeout),
-            render.styled(
+            screen_text.styled(
                 "Nothing has been sent yet. r or Enter runs the check; 1-3 answer by hand.",
                 "italic",
             ),
@@ -56,7 +56,7 @@ def idle(probe: str, target: str, timeout: float) -> Content:
 
 def running(probe: str, target: str, timeout: float, elapsed: float) -> Content:
     frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
-    return render.lines(
+    return screen_text.lines(
         [
             target_block(probe, target, timeout),
             Content.assemble(
@@ -83,14 +83,17 @@ def evidence_value(value: Any) -> str:
 
 
 def outcome_word(outcome: str) -> Content:
-    return render.styled(outcome.upper(), OUTCOME_STYLES.get(outcome, "bold"))
+    return screen_text.styled(outcome.upper(), OUTCOME_STYLES.get(outcome, "bold"))
 
 
 def outcome_line(data: Mapping[str, Any]) -> Content:
     """A probe's outcome and summary line."""
     outcome = str(data.get("outcome", "error"))
     return Content.assemble(
-        ("Result: ", "dim"), outcome_word(outcome), "  ", render.plain(str(data.get("summary", "")))
+        ("Result: ", "dim"),
+        outcome_word(outcome),
+        "  ",
+        screen_text.plain(str(data.get("summary", ""))),
     )
 
 
@@ -101,33 +104,33 @@ def evidence(data: Mapping[str, Any]) -> Content:
     if isinstance(duration, int | float) and not isinstance(duration, bool):
         took = float(duration)
         head += f" · took {took * 1000:.0f} ms" if took < 1 else f" · took {took:.1f} s"
-    parts = [render.styled(head, "bold")]
+    parts = [screen_text.styled(head, "bold")]
     fields = data.get("evidence") or {}
     if isinstance(fields, Mapping):
         for name, value in fields.items():
             parts.append(
                 Content.assemble(
                     (f"  {strip_controls(str(name))}: ", "dim"),
-                    render.plain(evidence_value(value)),
+                    screen_text.plain(evidence_value(value)),
                 )
             )
-    return render.lines(parts)
+    return screen_text.lines(parts)
 
 
 def result(data: Mapping[str, Any]) -> Content:
     """Outcome, summary and evidence together."""
-    return render.lines([outcome_line(data), evidence(data)])
+    return screen_text.lines([outcome_line(data), evidence(data)])
 
 
 def manual(data: Mapping[str, Any] | None) -> Content:
     """Why a check is asked by hand: its probe could not run."""
     # No result: the admin answered Error by hand at a check with no `error` way on.
     summary = str((data or {}).get("summary", "")) or "it was answered Error by hand"
-    return render.lines(
+    return screen_text.lines(
         [
             Content.assemble(
-                ("The check could not run: ", "bold $text-warning"), render.plain(summary)
+                ("The check could not run: ", "bold $text-warning"), screen_text.plain(summary)
             ),
-            render.styled("Check it by hand and answer Pass or Fail (1 or 2).", "italic"),
+            screen_text.styled("Check it by hand and answer Pass or Fail (1 or 2).", "italic"),
         ]
     )

@@ -15,7 +15,7 @@ from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 from textual.widgets.selection_list import Selection
 
-from wizard.tui import render
+from wizard.tui import screen_text
 
 TICKED = "[x] "
 UNTICKED = "[ ] "
@@ -23,7 +23,7 @@ UNTICKED = "[ ] "
 
 def label(number: int, step: str, ticked: bool) -> Content:
     mark = (TICKED, "bold") if ticked else (UNTICKED, "")
-    return Content.assemble(mark, f"{number}. ", render.plain(step))
+    return Content.assemble(mark, f"{number}. ", screen_text.plain(step))
 
 
 class Checklist(SelectionList[int]):

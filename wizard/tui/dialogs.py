@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 
 from wizard.sanitize import strip_controls
-from wizard.tui import render
+from wizard.tui import screen_text
 from wizard.tui.fields import SubmitArea
 from wizard.tui.painters import key_bar
 
@@ -44,10 +44,10 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(render.styled(self.heading, "bold"), classes="dialog-title")
+            yield Static(screen_text.styled(self.heading, "bold"), classes="dialog-title")
             with VerticalScroll(id="header-fields"):
                 for n, (key, label, value, required) in enumerate(self.fields):
-                    text = render.plain(label + (" *" if required else ""))
+                    text = screen_text.plain(label + (" *" if required else ""))
                     yield Label(text, classes="field-label")
                     yield Input(
                         value=value,
@@ -110,8 +110,10 @@ class NoteDialog(ModalScreen[tuple[bool, str]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(render.styled("Note on this step", "bold"), classes="dialog-title")
-            yield Static(render.plain(render.shorten(self.step, 200)), classes="dialog-step")
+            yield Static(screen_text.styled("Note on this step", "bold"), classes="dialog-title")
+            yield Static(
+                screen_text.plain(screen_text.shorten(self.step, 200)), classes="dialog-step"
+            )
             yield SubmitArea(strip_controls(self.draft), id="note-field", soft_wrap=True)
             yield Static(
                 Content("Enter saves · Ctrl+J new line · Esc closes (n brings the text back)"),
@@ -146,7 +148,7 @@ class KeysDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(k) for k, _, _ in self.rows), default=4) + 2
-        lines = [render.styled("Keys", "bold")]
+        lines = [screen_text.styled("Keys", "bold")]
         for key, description, binding_id in self.rows:
             lines.append(
                 Content.assemble(
@@ -155,9 +157,9 @@ class KeysDialog(ModalScreen[None]):
                     (binding_id, "dim"),
                 )
             )
-        lines.append(render.styled("Esc closes", "dim"))
+        lines.append(screen_text.styled("Esc closes", "dim"))
         with VerticalScroll(id="dialog"):
-            yield Static(render.lines(lines))
+            yield Static(screen_text.lines(lines))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -186,7 +188,7 @@ class OverrideDialog(ModalScreen[tuple[str, str] | None]):
         measured = self.WORDS.get(self.measured, self.measured)
         with Vertical(id="dialog"):
             yield Static(
-                render.styled(f"Override the measured outcome ({measured})", "bold"),
+                screen_text.styled(f"Override the measured outcome ({measured})", "bold"),
                 classes="dialog-title",
             )
             yield OptionList(
@@ -235,7 +237,9 @@ class OverrideDialog(ModalScreen[tuple[str, str] | None]):
         reason = strip_controls(event.value).strip()
         if not reason:
             error = self.query_one("#override-error", Static)
-            error.update(render.styled("✗ A reason is needed for an override.", "bold $text-error"))
+            error.update(
+                screen_text.styled("✗ A reason is needed for an override.", "bold $text-error")
+            )
             error.display = True
             return
         index = self.query_one(OptionList).highlighted or 0

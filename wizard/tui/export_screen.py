@@ -15,7 +15,7 @@ from textual.widgets import Static
 from wizard.export import FORMATS, Format, note_text
 from wizard.session import Session
 from wizard.store import save_export
-from wizard.tui import render as show
+from wizard.tui import screen_text as show
 from wizard.tui.key_bar import KeyBar
 
 FORMAT_NAMES = {"markdown": "Markdown", "text": "Text", "json": "JSON"}

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
-from wizard.tui import check_panel, ending_menu, messages, painters, render
+from wizard.tui import check_panel, ending_menu, messages, painters, screen_text
 from wizard.tui.capture_input import CaptureInput
 from wizard.tui.check_panel import CheckPanelActions, CheckRun, CheckState, step_key
 from wizard.tui.key_bar import KeyBar
@@ -192,12 +192,12 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         self._put("#status", self._status(session, view))
         self._put("#kind", painters.kind(view, ended))
         self._widget("#kind").set_class(bool(ended), "-ended")
-        self._put("#title", render.plain(view.title), bool(view.title))
+        self._put("#title", screen_text.plain(view.title), bool(view.title))
         body = painters.body(view, ended)
-        self._put("#text", render.plain(body), bool(body))
+        self._put("#text", screen_text.plain(body), bool(body))
 
         show_help = bool(view.help) and self.show_help and not ended
-        self._put("#help", render.plain(view.help), show_help)
+        self._put("#help", screen_text.plain(view.help), show_help)
 
         self._show_checklist(view.node, view.steps if kind == "resolution" else [])
         check_state = self._check_state()
@@ -207,7 +207,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         self._put("#collect", collect or Content(""), collect is not None)
 
         is_verify = kind == "resolution" and not ended
-        prompt = render.plain(view.prompt if is_verify else "").stylize_before("bold")
+        prompt = screen_text.plain(view.prompt if is_verify else "").stylize_before("bold")
         self._put("#prompt", prompt, is_verify)
 
         is_input = kind == "input" and not ended
@@ -280,7 +280,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
 
     def _status(self, session: Session, view: View) -> Content:
         # The status line has one cell of padding on each side.
-        return render.status_line(session, view, self.app.size.width - 2, self.recorder.saving)
+        return screen_text.status_line(session, view, self.app.size.width - 2, self.recorder.saving)
 
     def on_resize(self) -> None:
         session = self.recorder.session
@@ -293,7 +293,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
     def _show_path(self, view: View | None = None) -> None:
         path = self._widgets.get("#path")
         if isinstance(path, PathView):  # mounted after the first frame
-            path.show(render.path_lines(self.recorder.session, view))
+            path.show(screen_text.path_lines(self.recorder.session, view))
 
     def _step_key(self) -> tuple[str, str, int]:
         return step_key(self.recorder.session)
@@ -302,7 +302,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         kind = self.recorder.session.kind
         if kind != "input" or self.recorder.session.finished:
             extra = "" if self.show_help or not help_text else "h shows help"
-            self._put("#hint", render.styled(extra, "dim"), bool(extra))
+            self._put("#hint", screen_text.styled(extra, "dim"), bool(extra))
             return
         reading = self._reading[1] if self._reading and self._reading[0] == self._step_key() else ""
         self._put(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from wizard.tui import render
+from wizard.tui import screen_text
 
 if TYPE_CHECKING:
     from wizard.session import Session, View
@@ -33,13 +33,13 @@ def key_bar(keys: list[tuple[str, str]]) -> Content:
 
 
 def numbered(number: int, label: str) -> Content:
-    return Content.assemble((f"{number}. ", "bold"), render.plain(label))
+    return Content.assemble((f"{number}. ", "bold"), screen_text.plain(label))
 
 
 def kind(view: View, ended: str | None) -> Content:
-    label = render.KIND_LABELS.get(view.kind, view.kind.title())
+    label = screen_text.KIND_LABELS.get(view.kind, view.kind.title())
     if ended:
-        label = f"{label} · {render.OUTCOME_LABELS[ended]}"
+        label = f"{label} · {screen_text.OUTCOME_LABELS[ended]}"
     return Content.styled(label.upper(), "bold")
 
 
@@ -57,20 +57,22 @@ def collect(session: Session, view: View, ended: str | None) -> Content | None:
     """What support will ask for, on an escalation or a fix that did not work."""
     if view.kind != "escalation" and ended != "not-fixed":
         return None
-    items = [Content.assemble("☐ ", render.plain(c)) for c in view.collect]
+    items = [Content.assemble("☐ ", screen_text.plain(c)) for c in view.collect]
     if ended == "not-fixed":
-        items = [render.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
+        items = [screen_text.plain(f"☐ {c}") for c in ("The ticket note", "Screenshots")]
     reason = (
-        [Content(""), render.plain(view.text)] if view.kind == "escalation" and view.text else []
+        [Content(""), screen_text.plain(view.text)]
+        if view.kind == "escalation" and view.text
+        else []
     )
-    return render.lines(
+    return screen_text.lines(
         [
-            render.styled("Collect for support", "bold"),
+            screen_text.styled("Collect for support", "bold"),
             *items,
             *reason,
             Content(""),
-            render.styled("Gathered so far", "bold"),
-            render.gathered(session),
+            screen_text.styled("Gathered so far", "bold"),
+            screen_text.gathered(session),
         ]
     )
 
@@ -79,17 +81,17 @@ def field_hint(example: str, reading: str, error: str, reads_capture: bool) -> C
     """Under an input's field: its example, a file being read, the last error, the keys."""
     parts: list[Content] = []
     if example:
-        parts.append(Content.assemble(("Example: ", "bold"), render.plain(example)))
+        parts.append(Content.assemble(("Example: ", "bold"), screen_text.plain(example)))
     if reading:
-        parts.append(render.styled(f"Reading {reading} …", "italic"))
+        parts.append(screen_text.styled(f"Reading {reading} …", "italic"))
     if error:
-        parts.append(render.styled(f"✗ {error}", "bold $error"))
-    parts.append(render.styled(CAPTURE_KEYS if reads_capture else FIELD_KEYS, "dim"))
-    return render.lines(parts)
+        parts.append(screen_text.styled(f"✗ {error}", "bold $error"))
+    parts.append(screen_text.styled(CAPTURE_KEYS if reads_capture else FIELD_KEYS, "dim"))
+    return screen_text.lines(parts)
 
 
 def notes(session: Session) -> Content | None:
     pending = session.pending_notes + session.end_notes
     if not pending:
         return None
-    return render.lines([render.styled(f"✎ {n.text}", "italic") for n in pending])
+    return screen_text.lines([screen_text.styled(f"✎ {n.text}", "italic") for n in pending])

@@ -16,7 +16,7 @@ from wizard.catalog import Catalog
 from wizard.model import Tree
 from wizard.sanitize import strip_controls
 from wizard.store.base import SessionRow
-from wizard.tui import render
+from wizard.tui import screen_text
 from wizard.tui.key_bar import KeyBar
 from wizard.tui.messages import ResumeSession, StartTree
 
@@ -41,11 +41,11 @@ def tree_option(tree: Tree, problem: str | None) -> Option:
         (f"  v{tree.version} · {len(tree.nodes)} nodes", "dim"),
         (f"  [{strip_controls(tags)}]" if tags else "", "italic"),
     )
-    second = render.plain(f"   {tree.summary}")
+    second = screen_text.plain(f"   {tree.summary}")
     parts = [first, second]
     if problem:
-        parts.append(render.styled(f"   cannot start: {problem}", "bold $error"))
-    return Option(render.lines(parts), id=f"tree:{tree.id}", disabled=problem is not None)
+        parts.append(screen_text.styled(f"   cannot start: {problem}", "bold $error"))
+    return Option(screen_text.lines(parts), id=f"tree:{tree.id}", disabled=problem is not None)
 
 
 def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = False) -> Option:
@@ -58,11 +58,13 @@ def session_option(row: SessionRow, tree: Tree | None, *, elsewhere: bool = Fals
         (f"  {row.steps} step{'s' if row.steps != 1 else ''}", "dim"),
     )
     ticket = f" · ticket {row.ticket}" if row.ticket else ""
-    second = render.plain(f"   session {row.id} · started {row.started:%Y-%m-%d %H:%M}{ticket}")
+    second = screen_text.plain(
+        f"   session {row.id} · started {row.started:%Y-%m-%d %H:%M}{ticket}"
+    )
     parts = [first, second]
     if elsewhere:
-        parts.append(render.styled("   open in another edge-wizard window", "italic $warning"))
-    return Option(render.lines(parts), id=f"session:{row.id}", disabled=tree is None)
+        parts.append(screen_text.styled("   open in another edge-wizard window", "italic $warning"))
+    return Option(screen_text.lines(parts), id=f"session:{row.id}", disabled=tree is None)
 
 
 class PickerSource(Protocol):
@@ -142,13 +144,15 @@ class PickerScreen(Screen[None]):
         for role, heading in TREE_GROUPS:
             group = [tree for _, tree in scored if tree.role == role]
             if group:
-                options.append(Option(render.styled(heading, "bold $text-muted"), disabled=True))
+                options.append(
+                    Option(screen_text.styled(heading, "bold $text-muted"), disabled=True)
+                )
                 options += [tree_option(tree, self.source.walk_problem(tree.id)) for tree in group]
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         choices.add_options(options)
         if not options:
-            choices.add_option(Option(render.styled("No tree matches.", "dim"), disabled=True))
+            choices.add_option(Option(screen_text.styled("No tree matches.", "dim"), disabled=True))
         for index, option in enumerate(options):
             if not option.disabled:
                 choices.highlighted = index
