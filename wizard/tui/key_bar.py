@@ -1,11 +1,10 @@
 """The keys that apply now, on one line at the bottom of a screen.
 
 Textual's Footer is a container with a widget per key (ten on the incident
-screen), and every step lays them all out again: about a twentieth of a step
-on the shipped trees (`benchmarks/tui_step_real.py`). This is one widget,
-drawn like the Footer. It also fits the width: where the Footer cut the last
-key in half at 80 columns ("? K"), whole keys give way from the right, and the
-key that lists every key (`?`) stays.
+screen), and every step lays them all out again (`benchmarks/tui_step_real.py`
+measures a step). This is one widget, drawn like the Footer. It also fits the
+width: where the Footer cut the last key in half at 80 columns ("? K"), whole
+keys give way, and the key that lists every key (`?`) stays.
 """
 
 from __future__ import annotations
