@@ -238,6 +238,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             self._options = wanted
             # set_options lays the list out once (clear + add would do it twice)
             options.set_options(Option(prompt, id=key) for prompt, key in wanted)
+            self._scroll_if_taller_than_room(options)
             if wanted:
                 # A list just reset is scrolled to its top: highlight its first
                 # option without the watcher's scroll and OptionHighlighted message.
@@ -277,6 +278,21 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         if bindings_state != self._bindings_state:
             self._bindings_state = bindings_state
             self.refresh_bindings()
+
+    def _scroll_if_taller_than_room(self, options: OptionList) -> None:
+        """Let the answers scroll only when they are taller than their room.
+
+        The list grows to fit its answers in the layout after set_options; but
+        set_options measures the new answers against the height the old ones
+        had, and with `overflow-y: auto` a longer list showed a scrollbar for
+        one frame (and cost a second layout to take it away)."""
+        room = options.styles.max_height
+        if room is None or not options.virtual_size.height:
+            return
+        tall = options.virtual_size.height > room.resolve(self.size, self.app.size)
+        overflow = "auto" if tall else "hidden"
+        if options.styles.overflow_y != overflow:
+            options.styles.overflow_y = overflow
 
     def _status(self, session: Session, view: View) -> Content:
         # The status line has one cell of padding on each side.
