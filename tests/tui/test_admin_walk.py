@@ -87,13 +87,12 @@ def step_pane(screen: str) -> str:
 def wait_step(terminal: Terminal, text: str, *, shown: bool, timeout: float = 20) -> str:
     """Wait until the step column shows (or no longer shows) `text`; the path
     panel below repeats earlier prompts, so it does not count."""
-    deadline = time.monotonic() + timeout
-    screen = terminal.screen("w")
-    while (text in flat(step_pane(screen))) != shown and time.monotonic() < deadline:
-        time.sleep(0.05)
-        screen = terminal.screen("w")
-    assert (text in flat(step_pane(screen))) == shown, f"{text!r} shown={not shown}:\n{screen}"
-    return screen
+    return terminal.wait_until(
+        "w",
+        lambda screen: (text in flat(step_pane(screen))) == shown,
+        f"{text!r} {'to show' if shown else 'to go'} in the step column",
+        timeout,
+    )
 
 
 def settled(terminal: Terminal, timeout: float = 5) -> str:
