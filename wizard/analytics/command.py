@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.analytics.figures import compute
-from wizard.analytics.records import NotesError, from_files, from_store
-from wizard.analytics.report import render_json, render_text
 from wizard.store.base import StoreError
+
+# The figures, the records and the report are imported when `stats` runs, not
+# when its arguments are defined: every command's arguments are defined at
+# every start-up, `run` (the TUI) included (benchmarks/tui_startup.py).
 
 USAGE = 2
 
@@ -62,6 +63,10 @@ def run(
 ) -> str:
     """The report `args` ask for. `open_store` and `load_trees` are the command
     layer's (defaults: `wizard.store.select.open_store` and every configured tree)."""
+    from wizard.analytics.figures import compute
+    from wizard.analytics.records import from_files, from_store
+    from wizard.analytics.report import render_json, render_text
+
     as_of = now or datetime.now(UTC)
     if args.notes:
         notes: Any = list(from_files(args.notes))
@@ -89,6 +94,8 @@ def _all_trees(args: argparse.Namespace) -> Any:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from wizard.analytics.records import NotesError
+
     try:
         sys.stdout.write(run(args))
     except (NotesError, StoreError) as exc:

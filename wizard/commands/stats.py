@@ -16,7 +16,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from wizard.analytics.command import add_parser, run
-from wizard.analytics.records import NotesError
 from wizard.commands.common import ExitCode, UsageError, load_trees, open_store
 
 if TYPE_CHECKING:
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from wizard.analytics.records import NotesError  # see wizard.analytics.command
+
     try:
         report = run(
             args,

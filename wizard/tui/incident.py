@@ -22,7 +22,6 @@ from wizard.store import Recorder
 from wizard.tui import check_panel, ending_menu, messages, painters, screen_text
 from wizard.tui.capture_input import CaptureInput
 from wizard.tui.check_panel import CheckPanelActions, CheckRun, CheckState, step_key
-from wizard.tui.key_bar import KeyBar
 from wizard.tui.path_view import PathView
 from wizard.tui.settled import SettledStatic, SettledVerticalScroll
 from wizard.tui.step_layout import ANSWERS, COMPOSED, LAZY_STATICS, PART_OF, PARTS, same_options
@@ -112,6 +111,8 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
     async def _mount_later(self) -> None:
         if "#path" in self._widgets:
             return
+        from wizard.tui.key_bar import KeyBar  # not needed for the first frame
+
         path = PathView(id="path")
         with self.app.batch_update():
             mounted = self.mount(KeyBar(gives_way=GIVE_WAY), path)
