@@ -91,3 +91,25 @@ async def test_a_list_taller_than_its_room_scrolls(make_app: MakeApp, tmp_path: 
         await pilot.pause()
         assert options.option_count == 2
         assert not options.show_vertical_scrollbar
+
+
+async def test_a_list_that_no_longer_fits_after_a_resize_scrolls(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    app = make_app("many-answers", dirs=(write_tree(tmp_path / "trees"),))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        options = app.screen.query_one("#options", OptionList)
+        assert not options.show_vertical_scrollbar
+        # Narrower and shorter: the answers wrap to two lines each, in 40% of 24 rows.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert options.virtual_size.height > options.size.height
+        assert options.show_vertical_scrollbar
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        await pilot.pause()
+        assert not options.show_vertical_scrollbar

@@ -81,7 +81,7 @@ async def test_clicking_a_key_sends_it(make_app: MakeApp) -> None:
         assert isinstance(app.screen, NoteDialog)
 
 
-async def test_the_bar_follows_the_keys_that_apply(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_the_bar_follows_the_keys_that_apply(make_app: MakeApp) -> None:
     app = make_app(TREE, dirs=(TREES,))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()

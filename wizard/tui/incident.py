@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from wizard.session import AnswerError, Session, SessionEnded, View
 from wizard.store import Recorder
 from wizard.tui import check_panel, ending_menu, messages, painters, screen_text
+from wizard.tui.answer_list import AnswerList
 from wizard.tui.capture_input import CaptureInput
 from wizard.tui.check_panel import CheckPanelActions, CheckRun, CheckState, step_key
 from wizard.tui.path_view import PathView
@@ -93,7 +94,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             yield SettledStatic(id="kind")
             yield SettledStatic(id="text")
             yield SettledStatic(id="help")
-        yield OptionList(id="options")
+        yield AnswerList(id="options")
         # The path panel and the footer come just after the first frame
         # (_mount_later): the question is on screen sooner.
 
@@ -239,7 +240,6 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             self._options = wanted
             # set_options lays the list out once (clear + add would do it twice)
             options.set_options(Option(prompt, id=key) for prompt, key in wanted)
-            self._scroll_if_taller_than_room(options)
             if wanted:
                 # A list just reset is scrolled to its top: highlight its first
                 # option without the watcher's scroll and OptionHighlighted message.
@@ -279,21 +279,6 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
         if bindings_state != self._bindings_state:
             self._bindings_state = bindings_state
             self.refresh_bindings()
-
-    def _scroll_if_taller_than_room(self, options: OptionList) -> None:
-        """Let the answers scroll only when they are taller than their room.
-
-        The list grows to fit its answers in the layout after set_options; but
-        set_options measures the new answers against the height the old ones
-        had, and with `overflow-y: auto` a longer list showed a scrollbar for
-        one frame (and cost a second layout to take it away)."""
-        room = options.styles.max_height
-        if room is None or not options.virtual_size.height:
-            return
-        tall = options.virtual_size.height > room.resolve(self.size, self.app.size)
-        overflow = "auto" if tall else "hidden"
-        if options.styles.overflow_y != overflow:
-            options.styles.overflow_y = overflow
 
     def _status(self, session: Session, view: View) -> Content:
         # The status line has one cell of padding on each side.

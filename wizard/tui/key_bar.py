@@ -133,6 +133,11 @@ class KeyBar(SettledStatic):
     }
     """
 
+    def __init__(self, *, gives_way: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.gives_way = gives_way
+        self._line = KeyLine(Content(""), ())
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._show()
@@ -170,9 +175,3 @@ class KeyBar(SettledStatic):
         if not line.content.is_same(self._line.content):
             self.update(line.content)
         self._line = line
-
-    _line = KeyLine(Content(""), ())
-
-    def __init__(self, *, gives_way: tuple[str, ...] = ()) -> None:
-        super().__init__()
-        self.gives_way = gives_way
