@@ -113,6 +113,8 @@ class Workspace:
         *,
         bytecode: bool = True,
         size: tuple[int, int] = (80, 24),
+        wrapper: tuple[str, ...] = (),
+        pythonpath: tuple[Path, ...] = (),
     ) -> float:
         """Start argv in tmux session `name` (replacing what runs there); returns the start time.
 
@@ -120,15 +122,17 @@ class Workspace:
         as an installed wheel has it: the cache goes to a private prefix, so
         PYTHONDONTWRITEBYTECODE (set in some dev environments) does not make every
         launch recompile the wizard's sources while Textual's come precompiled.
-        Without it, the caller's setting is kept.
+        Without it, the caller's setting is kept. `wrapper` goes before argv (a
+        tool that runs it); `pythonpath` goes after the project's root.
         """
+        path = ":".join(str(p) for p in (ROOT, *pythonpath))
         env = (
-            f"EDGE_WIZARD_HOME='{self.home}' PYTHONPATH='{ROOT}' TERM=xterm-256color"
+            f"EDGE_WIZARD_HOME='{self.home}' PYTHONPATH='{path}' TERM=xterm-256color"
             " TEXTUAL_ANIMATIONS=none"
         )
         if bytecode:
             env = f"-u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX='{self.dir / 'pycache'}' {env}"
-        command = "exec env " + env + " " + " ".join(f"'{a}'" for a in argv)
+        command = "exec env " + env + " " + " ".join(f"'{a}'" for a in (*wrapper, *argv))
         self.tmux("kill-session", "-t", name)
         start = time.perf_counter()
         columns, rows = (str(n) for n in size)
@@ -146,6 +150,17 @@ class Workspace:
             if text in self.screen(name):
                 return time.perf_counter()
         raise TimeoutError(f"{text!r} never appeared:\n{self.screen(name)}")
+
+    def wait_for_all(
+        self, texts: tuple[str, ...], timeout: float = 30, name: str = "bench"
+    ) -> float:
+        """Like wait_for, until every one of texts is on the screen at once."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            screen = self.screen(name)
+            if all(text in screen for text in texts):
+                return time.perf_counter()
+        raise TimeoutError(f"{texts!r} never all appeared:\n{self.screen(name)}")
 
     def wait_for_words(self, text: str, timeout: float = 30, name: str = "bench") -> float:
         """Like wait_for, with the screen's line breaks and runs of spaces as one
