@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.trees.test_endings_reachable import _loaded, _path_to, walk_along
+from tests.trees.test_endings_reachable import _answer_sdp, _loaded, _path_to, walk_along
 from wizard.graph import node_name
 from wizard.session import AnswerError, Session
 
@@ -159,3 +159,22 @@ def test_timer_trace_routes(value: str, node: str) -> None:
     session = _at_input("call-disconnects", "timer-trace")
     session.answer(value)
     assert session.current == f"call-disconnects/{node}"
+
+
+# The answer's first codec is the one the call uses: a G.729 listed after
+# PCMU is not what the audio (or the digits' tones) went through.
+@pytest.mark.parametrize(
+    ("tree", "node", "payloads", "expected"),
+    [
+        ("dtmf", "sdp", "18", "fix-compressed"),
+        ("dtmf", "sdp", "0 18", "who-drops-te"),
+        ("bad-audio", "sip-sdp", "18 0", "fix-codec"),
+        ("bad-audio", "sip-sdp", "0 18", "rtp-stops"),
+    ],
+)
+def test_codec_routes_follow_the_first_codec_of_the_answer(
+    tree: str, node: str, payloads: str, expected: str
+) -> None:
+    session = _at_input(tree, node)
+    session.answer(_answer_sdp(payloads, ""))
+    assert session.current == f"{tree}/{expected}"
