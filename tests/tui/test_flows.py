@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.geometry import Region
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 
 from tests.tui.conftest import GOOD, MakeApp, shown
 from wizard.export import note_text
@@ -17,6 +18,8 @@ from wizard.tui.fields import SubmitArea
 from wizard.tui.incident import IncidentScreen
 from wizard.tui.path_view import PathView
 from wizard.tui.picker import PickerScreen
+
+SHIPPED = Path(__file__).parents[2] / "trees"
 
 
 def session_of(app: WizardApp):  # type: ignore[no-untyped-def]
@@ -100,6 +103,26 @@ async def test_header_sets_ticket_operator_and_facts(make_app: MakeApp, store: S
         assert "Does the call reach HQ?" in shown(app, "#text")
     row = store.sessions()[0]
     assert row.ticket == "INC-7" and row.operator == "jdoe"
+
+
+async def test_header_labels_wrap_at_80_columns(make_app: MakeApp) -> None:
+    # A fact's label says where to look the fact up, and on the shipped trees
+    # it is often wider than the dialog: every word of it must show.
+    app = make_app("call-disconnects", dirs=(SHIPPED,), ask_header=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HeaderDialog)
+        labels = list(app.screen.query(".field-label").results(Label))
+        room = app.screen.query_one("#header-fields").scrollable_content_region.width
+        long_ones = 0
+        for label in labels:
+            assert label.size.width <= room  # wider, the dialog's edge cuts it
+            wanted = " ".join(str(label.render()).split())
+            lines = label.render_lines(Region(0, 0, label.size.width, label.size.height))
+            drawn = " ".join(" ".join(strip.text for strip in lines).split())
+            assert drawn == wanted
+            long_ones += label.size.height > 1
+        assert long_ones >= 3  # call-disconnects has several: the test can fail
 
 
 async def test_header_escape_skips(make_app: MakeApp) -> None:
