@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.trees.test_endings_reachable import _answer_sdp, _loaded, _path_to, walk_along
+from wizard.capture.answer import checked
+from wizard.capture.findings import FIELDS
 from wizard.graph import node_name
 from wizard.session import AnswerError, Session
 
@@ -178,3 +180,26 @@ def test_codec_routes_follow_the_first_codec_of_the_answer(
     session = _at_input(tree, node)
     session.answer(_answer_sdp(payloads, ""))
     assert session.current == f"{tree}/{expected}"
+
+
+def _capture(**findings: str) -> dict[str, object]:
+    """A capture record whose findings are `findings`, the rest unknown."""
+    blank = {name: "" for name in FIELDS} | {"private_sdp": "no"}
+    return checked({"file": "test.pcap", "call_id": "test@x", "findings": blank | findings})
+
+
+# A capture's q850 falls back to the BYE's Reason: an answered call (200)
+# that the BYE ended with a cause was cut later, not refused.
+@pytest.mark.parametrize(
+    ("findings", "node"),
+    [
+        ({"status": "200", "q850": "102"}, "call-disconnects/drop-capture"),
+        ({"status": "200", "q850": "41"}, "call-disconnects/drop-capture"),
+        ({"status": "200", "q850": "16"}, "call-disconnects/drop-capture"),
+        ({"status": "500", "q850": "102"}, "calls-blocked/fix-503"),
+    ],
+)
+def test_sip_capture_answered_call_is_not_a_refusal(findings: dict[str, str], node: str) -> None:
+    session = _at_input("calls-blocked", "sip-capture")
+    session.answer_capture(_capture(**findings))
+    assert session.current == node
