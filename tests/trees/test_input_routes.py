@@ -203,3 +203,35 @@ def test_sip_capture_answered_call_is_not_a_refusal(findings: dict[str, str], no
     session = _at_input("calls-blocked", "sip-capture")
     session.answer_capture(_capture(**findings))
     assert session.current == node
+
+
+def _withheld_leg(response: str) -> str:
+    """The new leg's INVITE with the caller withheld, then the carrier's answer."""
+    return (
+        "INVITE sip:+13175550123@carrier.example SIP/2.0\r\nCSeq: 1 INVITE\r\n"
+        "From: <sip:anonymous@anonymous.invalid>;tag=1\r\nPrivacy: id\r\n"
+        "P-Asserted-Identity: <sip:+14155550123@carrier.example>\r\n\r\n"
+        f"{response}\r\nCSeq: 1 INVITE\r\n"
+    )
+
+
+# A withheld caller explains a refusal, not a wrong number, full channels, a
+# codec mismatch or a busy target: those answers mean the same either way.
+@pytest.mark.parametrize(
+    ("value", "node"),
+    [
+        (_withheld_leg("SIP/2.0 503 Service Unavailable"), "fix-leg-channels"),
+        (_withheld_leg("SIP/2.0 484 Address Incomplete"), "fix-leg-number"),
+        (_withheld_leg("SIP/2.0 488 Not Acceptable Here"), "fix-leg-codec"),
+        (_withheld_leg("SIP/2.0 486 Busy Here"), "leg-far-end"),
+        (_withheld_leg("SIP/2.0 403 Forbidden"), "fix-leg-anonymous"),
+        (_withheld_leg("SIP/2.0 603 Decline"), "fix-leg-anonymous"),
+        ("SIP/2.0 433 Anonymity Disallowed", "fix-leg-anonymous"),
+        ("SIP/2.0 603 Decline", "leg-far-end"),
+        ("SIP/2.0 403 Forbidden", "fix-leg-callerid"),
+    ],
+)
+def test_leg_response_withheld_caller(value: str, node: str) -> None:
+    session = _at_input("transfer-conference", "leg-response")
+    session.answer(value)
+    assert session.current == f"transfer-conference/{node}"
