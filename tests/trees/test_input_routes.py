@@ -235,3 +235,15 @@ def test_leg_response_withheld_caller(value: str, node: str) -> None:
     session = _at_input("transfer-conference", "leg-response")
     session.answer(value)
     assert session.current == f"transfer-conference/{node}"
+
+
+# Encoding names in rtpmap are case-insensitive (RFC 4855 section 3): an
+# answer of a=rtpmap:18 g729/8000 is G.729 as much as G729 is.
+@pytest.mark.parametrize("name", ["G729", "g729", "G729a"])
+def test_bad_audio_codec_routes_ignore_case(name: str) -> None:
+    session = _at_input("bad-audio", "sip-sdp")
+    session.answer(_answer_sdp("18 0", f"a=rtpmap:18 {name}/8000\r\n"))
+    assert session.current == "bad-audio/fix-codec"
+    session = _at_input("bad-audio", "audio-capture")
+    session.answer_capture(_capture(codec=name))
+    assert session.current == "bad-audio/fix-codec"
