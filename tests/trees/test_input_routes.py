@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.trees.test_endings_reachable import _answer_sdp, _loaded, _path_to, walk_along
+from tests.trees.test_endings_reachable import (
+    _answer_sdp,
+    _invite,
+    _loaded,
+    _path_to,
+    walk_along,
+)
 from wizard.capture.answer import checked
 from wizard.capture.findings import FIELDS
 from wizard.graph import node_name
@@ -247,3 +253,29 @@ def test_bad_audio_codec_routes_ignore_case(name: str) -> None:
     session = _at_input("bad-audio", "audio-capture")
     session.answer_capture(_capture(codec=name))
     assert session.current == "bad-audio/fix-codec"
+
+
+# The carrier usually takes the calling number from P-Asserted-Identity,
+# else From (byoc-ani's help): an extension in From behind a DID in PAI is
+# not an extension sent as the caller, and the other way round it is.
+@pytest.mark.parametrize(
+    ("headers", "node"),
+    [
+        (
+            "From: <sip:2001@edge.example>;tag=1\r\n"
+            "P-Asserted-Identity: <sip:+13175550100@edge.example>\r\n",
+            "ani-registered",
+        ),
+        (
+            "From: <sip:+13175550100@edge.example>;tag=1\r\n"
+            "P-Asserted-Identity: <sip:2001@edge.example>\r\n",
+            "fix-elin-byoc",
+        ),
+        ("From: <sip:2001@edge.example>;tag=1\r\n", "fix-elin-byoc"),
+        ("From: <sip:+13175550100@edge.example>;tag=1\r\n", "ani-registered"),
+    ],
+)
+def test_byoc_ani_reads_pai_before_from(headers: str, node: str) -> None:
+    session = _at_input("emergency-calls", "byoc-ani")
+    session.answer(_invite(headers))
+    assert session.current == f"emergency-calls/{node}"
