@@ -279,3 +279,22 @@ def test_byoc_ani_reads_pai_before_from(headers: str, node: str) -> None:
     session = _at_input("emergency-calls", "byoc-ani")
     session.answer(_invite(headers))
     assert session.current == f"emergency-calls/{node}"
+
+
+CANCELLED = (
+    "CANCEL sip:+13175550100@carrier.example SIP/2.0\r\nCSeq: 1 CANCEL\r\n"
+    "Reason: Q.850;cause={cause}\r\n\r\n"
+    "SIP/2.0 487 Request Terminated\r\nCSeq: 1 INVITE\r\n"
+)
+
+
+# A 487 answers the caller's own CANCEL (RFC 3261 9.1): a cause in that
+# CANCEL says why our side gave up ringing, not why the far end refused.
+@pytest.mark.parametrize("cause", ["102", "18", "19", "16"])
+def test_a_cancelled_call_goes_to_the_dial_timeouts(cause: str) -> None:
+    session = _at_input("calls-blocked", "sip-code")
+    session.answer(CANCELLED.format(cause=cause))
+    assert session.current == "calls-blocked/ring-timeout"
+    session = _at_input("calls-blocked", "sip-capture")
+    session.answer_capture(_capture(status="487", q850=cause))
+    assert session.current == "calls-blocked/ring-timeout"
