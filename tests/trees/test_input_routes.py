@@ -298,3 +298,36 @@ def test_a_cancelled_call_goes_to_the_dial_timeouts(cause: str) -> None:
     session = _at_input("calls-blocked", "sip-capture")
     session.answer_capture(_capture(status="487", q850=cause))
     assert session.current == "calls-blocked/ring-timeout"
+
+
+# A refused leg's last SDP is the INVITE's (our offer): it says nothing of
+# how the far end would take the digits (fix-leg-dtmf: "the far end answered
+# without telephone-event").
+REFUSED_LEG = (
+    "INVITE sip:+13175550123@carrier.example SIP/2.0\r\nCSeq: 1 INVITE\r\n"
+    "From: <sip:+13175550100@edge.example>;tag=1\r\n"
+    "Content-Type: application/sdp\r\n\r\n"
+    "v=0\r\nc=IN IP4 203.0.113.9\r\nm=audio 30000 RTP/AVP 0 8\r\n\r\n"
+    "SIP/2.0 {status}\r\nCSeq: 1 INVITE\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "node"),
+    [
+        ("500 Server Internal Error", "escalate-carrier"),
+        ("408 Request Timeout", "escalate-carrier"),
+        ("487 Request Terminated", "escalate-carrier"),
+        ("503 Service Unavailable", "fix-leg-channels"),
+    ],
+)
+def test_leg_response_dtmf_only_for_a_leg_that_was_not_refused(status: str, node: str) -> None:
+    session = _at_input("transfer-conference", "leg-response")
+    session.answer(REFUSED_LEG.format(status=status))
+    assert session.current == f"transfer-conference/{node}"
+
+
+def test_leg_response_answer_without_telephone_event_is_dtmf() -> None:
+    session = _at_input("transfer-conference", "leg-response")
+    session.answer(_answer_sdp("0 8", ""))
+    assert session.current == "transfer-conference/fix-leg-dtmf"
