@@ -331,3 +331,28 @@ def test_leg_response_answer_without_telephone_event_is_dtmf() -> None:
     session = _at_input("transfer-conference", "leg-response")
     session.answer(_answer_sdp("0 8", ""))
     assert session.current == "transfer-conference/fix-leg-dtmf"
+
+
+ANSWERED_THEN_CUT = (
+    "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n"
+    "BYE sip:+13175550100@carrier.example SIP/2.0\r\nCSeq: 2 BYE\r\n"
+    "Reason: Q.850;cause={cause}\r\n\r\n"
+    "SIP/2.0 200 OK\r\nCSeq: 2 BYE\r\n"
+)
+
+
+# A pasted 2xx is a call that connected: the BYE's cause says why it was cut,
+# not why it was refused.
+@pytest.mark.parametrize(
+    "value",
+    [
+        ANSWERED_THEN_CUT.format(cause="102"),
+        ANSWERED_THEN_CUT.format(cause="34"),
+        ANSWERED_THEN_CUT.format(cause="21"),
+        "SIP/2.0 200 OK",
+    ],
+)
+def test_sip_code_answered_call_goes_to_dropped_calls(value: str) -> None:
+    session = _at_input("calls-blocked", "sip-code")
+    session.answer(value)
+    assert session.current == "call-disconnects/drop-evidence"
