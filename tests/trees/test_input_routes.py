@@ -356,3 +356,12 @@ def test_sip_code_answered_call_goes_to_dropped_calls(value: str) -> None:
     session = _at_input("calls-blocked", "sip-code")
     session.answer(value)
     assert session.current == "call-disconnects/drop-evidence"
+
+
+# leg-response takes any text ('\S'), so a capitalised None is not refused:
+# it must mean the same as none, not a paste with nothing in it.
+@pytest.mark.parametrize("value", ["none", "None", "NONE", "000"])
+def test_leg_response_none_in_any_case(value: str) -> None:
+    session = _at_input("transfer-conference", "leg-response")
+    session.answer(value)
+    assert session.current == "transfer-conference/escalate-care"
