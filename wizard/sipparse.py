@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -157,6 +157,12 @@ def _start_line(line: str) -> SipMessage | None:
     return None
 
 
+def _frag_open(msg: SipMessage) -> bool:
+    """A message/sipfrag body that has not yet had its status line."""
+    content_type = (msg.get("content-type") or "").lower()
+    return content_type.startswith("message/sipfrag") and not msg.body
+
+
 def split_messages(text: str) -> list[SipMessage]:
     """Every SIP message found in `text` (headers attached to their start line).
 
@@ -170,6 +176,11 @@ def split_messages(text: str) -> list[SipMessage]:
     for raw_line in text.split("\n"):
         line = raw_line[:MAX_LINE]
         start = _start_line(line)
+        if start is not None and in_body and current is not None and _frag_open(current):
+            # A NOTIFY's message/sipfrag body (RFC 3420) holds the status line
+            # of the referred call: it is that NOTIFY's body, not a response.
+            current.body.append(line.strip())
+            continue
         if start is not None:
             if len(messages) >= MAX_MESSAGES:
                 break
@@ -296,9 +307,12 @@ def _via_hosts(msg: SipMessage) -> list[str]:
 
 
 def _sdp_hosts(msg: SipMessage) -> list[str]:
+    """The media addresses of the SDP: its `c=` lines. The `o=` line names the
+    session's originator, which is often private behind a NAT that fixes `c=`,
+    and never carries media (RFC 4566 5.2), so it says nothing of the audio."""
     out: list[str] = []
     for line in msg.body:
-        if line[:2] in ("c=", "o="):
+        if line[:2] == "c=":
             out.extend(m.group(1) for m in _SDP_ADDR.finditer(line))
     return out[:64]
 
@@ -379,12 +393,20 @@ class SipFields:
         )
 
 
+# Responses to these never tell how the call or the request asked about fared:
+# the 200 OK to a BYE or a CANCEL, to a NOTIFY, PRACK or INFO. A whole call
+# pasted often ends with one (the 200 OK to the CANCEL after a 487, say).
+_SIDE_METHODS = frozenset({"BYE", "CANCEL", "NOTIFY", "PRACK", "INFO", "ACK"})
+
+
 def _choose(messages: list[SipMessage]) -> SipMessage | None:
-    for test in (
+    tests: tuple[Callable[[SipMessage], bool], ...] = (
+        lambda m: m.is_final() and m.cseq_method() not in _SIDE_METHODS,
         lambda m: m.is_final(),
         lambda m: m.status_code is not None,
         lambda m: m.method is not None,
-    ):
+    )
+    for test in tests:
         for msg in reversed(messages):
             if test(msg):
                 return msg

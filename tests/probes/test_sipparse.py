@@ -252,3 +252,50 @@ def test_caller_identity_headers() -> None:
     assert parse_sip(hidden).as_dict()["anonymous"] == "yes"
     anonymous = OFFER_ANSWER.replace("sip:+14155550123@", "sip:anonymous@")
     assert parse_sip(anonymous).as_dict()["anonymous"] == "yes"
+
+
+def test_private_sdp_reads_the_media_address_not_the_origin() -> None:
+    # Behind a NAT that fixes c= (an SBC, or an ALG), o= keeps the private
+    # address; no media is ever sent to it.
+    answer = (
+        "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n"
+        "v=0\r\no=- 1 1 IN IP4 192.168.10.20\r\nc=IN IP4 203.0.113.20\r\n"
+        "m=audio 16384 RTP/AVP 0\r\n"
+    )
+    assert parse_sip(answer).private_sdp is False
+    assert parse_sip(answer.replace("203.0.113.20", "10.1.2.3")).private_sdp is True
+
+
+def test_a_side_transaction_answered_last_does_not_hide_the_calls_answer() -> None:
+    # A call given up while ringing: the CANCEL's 200 OK arrives after the 487.
+    text = (
+        "INVITE sip:+13175550100@carrier.example SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n"
+        "CANCEL sip:+13175550100@carrier.example SIP/2.0\r\nCSeq: 1 CANCEL\r\n\r\n"
+        "SIP/2.0 487 Request Terminated\r\nCSeq: 1 INVITE\r\n\r\n"
+        "SIP/2.0 200 OK\r\nCSeq: 1 CANCEL\r\n\r\n"
+    )
+    assert parse_sip(text).status_code == 487
+    # A whole call: the 200 OK to the BYE is not the call's answer either.
+    call = (
+        "SIP/2.0 503 Service Unavailable\r\nCSeq: 1 INVITE\r\n\r\n"
+        "BYE sip:a@b SIP/2.0\r\nCSeq: 2 BYE\r\n\r\nSIP/2.0 200 OK\r\nCSeq: 2 BYE\r\n"
+    )
+    assert parse_sip(call).status_code == 503
+    # With only a side transaction pasted, its answer is still read.
+    assert parse_sip("SIP/2.0 481 Call Does Not Exist\r\nCSeq: 2 BYE\r\n").status_code == 481
+
+
+def test_a_notify_sipfrag_body_is_not_a_response() -> None:
+    # The REFER was accepted; the NOTIFY's body reports the referred call.
+    text = (
+        "REFER sip:carrier.example SIP/2.0\r\nCSeq: 3 REFER\r\n"
+        "Refer-To: <sip:+13175550123@carrier.example>\r\n\r\n"
+        "SIP/2.0 202 Accepted\r\nCSeq: 3 REFER\r\n\r\n"
+        "NOTIFY sip:edge.example SIP/2.0\r\nCSeq: 4 NOTIFY\r\nEvent: refer\r\n"
+        "Content-Type: message/sipfrag;version=2.0\r\n\r\n"
+        "SIP/2.0 403 Forbidden\r\n\r\n"
+        "SIP/2.0 200 OK\r\nCSeq: 4 NOTIFY\r\n"
+    )
+    fields = parse_sip(text)
+    assert fields.status_code == 202
+    assert fields.messages == 4  # REFER, 202, NOTIFY, 200: the fragment is a body
