@@ -9,13 +9,16 @@ Rules (see docs/probes.md, "SIP parser"):
 
 * Input longer than `MAX_INPUT` characters keeps only its *last*
   `MAX_INPUT` characters (the end of a log holds the outcome).
-* The *chosen* message is the last final response (status 200-699); if there is
-  none, the last provisional response; if none, the last request.
+* The *chosen* message is the last final response (status 200-699) that does
+  not answer a BYE, CANCEL, NOTIFY, PRACK, INFO or ACK; else the last final
+  response; if there is none, the last provisional response; if none, the
+  last request. A status line in a NOTIFY's `message/sipfrag` body is that
+  NOTIFY's body.
 * `status_code`/`reason` come from the chosen message. Every other field
   comes from the chosen message if it carries it, else from the latest message
   that does (so a `Reason: Q.850` in a later BYE or CANCEL is still found).
-* `private_contact`/`private_via`/`private_sdp` are true if *any* message
-  shows a private address there: RFC 1918, 100.64.0.0/10 (CGNAT),
+* `private_contact`/`private_via`/`private_sdp` (the SDP's `c=` lines) are
+  true if *any* message shows a private address there: RFC 1918, 100.64.0.0/10 (CGNAT),
   169.254.0.0/16 (link-local), fc00::/7 (IPv6 ULA) or fe80::/10.
 """
 

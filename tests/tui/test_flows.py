@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.geometry import Region
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 
+from tests.trees.test_endings_reachable import TREES_DIR
 from tests.tui.conftest import GOOD, MakeApp, shown
 from wizard.export import note_text
 from wizard.store import Store
@@ -18,8 +19,6 @@ from wizard.tui.fields import SubmitArea
 from wizard.tui.incident import IncidentScreen
 from wizard.tui.path_view import PathView
 from wizard.tui.picker import PickerScreen
-
-SHIPPED = Path(__file__).parents[2] / "trees"
 
 
 def session_of(app: WizardApp):  # type: ignore[no-untyped-def]
@@ -108,7 +107,7 @@ async def test_header_sets_ticket_operator_and_facts(make_app: MakeApp, store: S
 async def test_header_labels_wrap_at_80_columns(make_app: MakeApp) -> None:
     # A fact's label says where to look the fact up, and on the shipped trees
     # it is often wider than the dialog: every word of it must show.
-    app = make_app("call-disconnects", dirs=(SHIPPED,), ask_header=True)
+    app = make_app("call-disconnects", dirs=(TREES_DIR,), ask_header=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HeaderDialog)

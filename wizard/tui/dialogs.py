@@ -63,7 +63,7 @@ class HeaderDialog(ModalScreen[dict[str, str] | None]):
         # A key line instead of a Footer: the header is in the first frame, and
         # a Footer composes a widget per key, a large share of the start-up
         # (benchmarks/tui_startup.py). It also covers the incident screen's
-        # footer, whose keys do not apply here.
+        # key bar, whose keys do not apply here.
         yield Static(key_bar([("esc", "Skip"), ("^s", "Save")]), classes="dialog-keys")
 
     def on_mount(self) -> None:

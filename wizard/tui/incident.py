@@ -95,7 +95,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             yield SettledStatic(id="text")
             yield SettledStatic(id="help")
         yield AnswerList(id="options")
-        # The path panel and the footer come just after the first frame
+        # The path panel and the key bar come just after the first frame
         # (_mount_later): the question is on screen sooner.
 
     def on_mount(self) -> None:
@@ -105,7 +105,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
 
     def on_screen_suspend(self) -> None:
         # A dialog over this screen (the incident header is in the first
-        # frame): the path panel and footer it mostly covers come after that
+        # frame): the path panel and key bar it mostly covers come after that
         # frame, as they do without a dialog.
         self.call_after_refresh(self._mount_later)
 
@@ -119,7 +119,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
             mounted = self.mount(KeyBar(gives_way=GIVE_WAY), path)
             self._widgets["#path"] = path
             self._show_path()
-        # A footer shows the keys once the bindings are published after it mounts.
+        # The key bar shows the keys once the bindings are published after it mounts.
         await mounted
         self.refresh_bindings()
 
@@ -274,7 +274,7 @@ class IncidentScreen(CheckPanelActions, CaptureInput):
                 checklist.focus()
         elif wanted:
             options.focus()
-        # The footer shows only the keys that apply: the check's, and Ctrl+O on a capture input.
+        # The key bar shows only the keys that apply: the check's, and Ctrl+O on a capture input.
         bindings_state = f"{check_state.value}/{is_input and view.parse}"
         if bindings_state != self._bindings_state:
             self._bindings_state = bindings_state
