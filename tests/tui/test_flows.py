@@ -256,6 +256,19 @@ async def test_multiline_paste_in_input(make_app: MakeApp) -> None:
         assert session_of(app).path[-1].answer == "404"
 
 
+async def test_a_paste_keeps_line_breaks_sent_as_cr(make_app: MakeApp) -> None:
+    # Terminals (xterm, VTE, tmux) send a paste's line breaks as CR or CRLF.
+    from textual.events import Paste
+
+    app = make_app("demo-phone")
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        field = app.screen.query_one(SubmitArea)
+        field.post_message(Paste("SIP/2.0 404 Not Found\rCSeq: 1 INVITE\r\nX: 1"))
+        await pilot.pause()
+        assert field.text == "SIP/2.0 404 Not Found\nCSeq: 1 INVITE\nX: 1"
+
+
 async def test_link_into_another_tree(make_app: MakeApp) -> None:
     app = make_app("demo-phone")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -47,7 +47,10 @@ class SubmitArea(TextArea):
         event.prevent_default()
         if self.read_only:
             return
-        if result := self._replace_via_keyboard(strip_controls(event.text), *self.selection):
+        # Terminals send a paste's line breaks as CR (xterm, VTE, tmux), which
+        # strip_controls would drop, running the lines of a SIP message together.
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if result := self._replace_via_keyboard(strip_controls(text), *self.selection):
             self.move_cursor(result.end_location)
             self.focus()
 
