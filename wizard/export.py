@@ -328,6 +328,13 @@ def _markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _held(text: str, indent: str) -> str:
+    """Typed text with every line after its first indented under its step: a
+    pasted SIP message keeps its lines, and none of them starts a line of the
+    note, where it could pass for a section (a line "RESOLUTION: ...")."""
+    return text.replace("\n", "\n" + indent)
+
+
 def _text(data: dict[str, Any]) -> str:
     tree = data["tree"]
     lines = [f"edge-wizard: {tree['title']}"]
@@ -358,16 +365,17 @@ def _text(data: dict[str, Any]) -> str:
                     f"       {_box(i, step)} {i}. {s}" for i, s in enumerate(step["steps"], 1)
                 ]
                 if step["answer"]:
-                    lines.append(f"       {step['prompt']} -> {step['answer']}")
+                    lines.append(f"       {step['prompt']} -> {_held(step['answer'], ' ' * 9)}")
             for note in step["notes"]:
-                lines.append(f"       Note ({note['at']}): {note['text']}")
+                lines.append(f"       Note ({note['at']}): {_held(note['text'], ' ' * 9)}")
             continue
-        lines.append(f"{marker}{step['prompt']} -> {step['answer']}{suffix}")
+        answer = _held(step["answer"], " " * 7)
+        lines.append(f"{marker}{step['prompt']} -> {answer}{suffix}")
         lines += [f"       {line}" for line in _evidence_lines(step)]
         if ladder := _ladder(step):
             lines += [f"       {LADDER_TITLE}", *(f"         {line}".rstrip() for line in ladder)]
         for note in step["notes"]:
-            lines.append(f"       Note ({note['at']}): {note['text']}")
+            lines.append(f"       Note ({note['at']}): {_held(note['text'], ' ' * 9)}")
     if data["pending"]:
         lines.append(f"  Waiting for an answer: {data['pending']['prompt']}")
     ending = data["ending"]
@@ -382,5 +390,5 @@ def _text(data: dict[str, Any]) -> str:
         lines += [f"  - {c}" for c in ending["collect"]]
     if data["end_notes"]:
         lines += ["", "NOTES"]
-        lines += [f"  ({n['at']}) {n['text']}" for n in data["end_notes"]]
+        lines += [f"  ({n['at']}) {_held(n['text'], ' ' * 4)}" for n in data["end_notes"]]
     return "\n".join(lines) + "\n"

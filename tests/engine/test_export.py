@@ -155,3 +155,19 @@ def test_typed_text_cannot_make_markdown_structure(
     assert _structure(note_with(text)) == _structure(note_with("plain words"))
     # Only what Markdown needs is escaped: no backslash before a '>' mid-line.
     assert "\\>" not in note_with("Admin > Telephony > Edges")
+
+
+def test_typed_lines_stay_under_their_step_in_the_text_note(
+    new_session: Callable[[str], Session],
+) -> None:
+    """A pasted log keeps its lines in the text note, each indented under the
+    step it belongs to: none starts a line of the note, where it could pass
+    for one of the note's own sections."""
+    pasted = "SIP/2.0 503 Service Unavailable\nRESOLUTION: not a section"
+    s = new_session("demo-phone")
+    s.note(pasted)
+    s.answer("yes")
+    lines = note_text(s, "text").splitlines()
+    first = next(i for i, line in enumerate(lines) if "SIP/2.0 503" in line)
+    assert lines[first + 1] == " " * 9 + "RESOLUTION: not a section"
+    assert not any(line.startswith("RESOLUTION: not") for line in lines)
