@@ -332,7 +332,8 @@ def _held(text: str, indent: str) -> str:
     """Typed text with every line after its first indented under its step: a
     pasted SIP message keeps its lines, and none of them starts a line of the
     note, where it could pass for a section (a line "RESOLUTION: ...")."""
-    return text.replace("\n", "\n" + indent)
+    first, *rest = text.split("\n")
+    return "\n".join([first, *(indent + line if line else "" for line in rest)])
 
 
 def _text(data: dict[str, Any]) -> str:
